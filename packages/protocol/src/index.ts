@@ -1,0 +1,4 @@
+export * from './errors.ts';
+export * from './http.ts';
+export * from './models.ts';
+export * from './signaling.ts';

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { errorBodySchema } from './errors.ts';
+import { meetingCodeSchema, meetingIdSchema } from './http.ts';
+import {
+  chatMessageSchema,
+  consumerInfoSchema,
+  participantSchema,
+  publishedTrackSchema,
+  roleSchema,
+  roomStateSchema,
+  sourceSchema,
+} from './models.ts';
+
+/** Largest WebSocket frame the server accepts (SDP with many m-lines fits easily). */
+export const MAX_FRAME_BYTES = 256 * 1024;
+export const MAX_CHAT_LENGTH = 4000;
+
+const sdp = z.string().min(10).max(200_000);
+const id = z.string().min(1).max(64);
+const empty = z.strictObject({});
+
+/**
+ * Every client → server request: its payload schema and its result schema.
+ * The server validates `data`; the SDK validates the result.
+ */
+export const requestSchemas = {
+  join: {
+    data: z.strictObject({
+      meetingId: meetingIdSchema,
+      code: meetingCodeSchema.optional(),
+      /** From a previous join: resume the same participant after a dropped socket. */
+      resumeToken: z.string().max(128).optional(),
+    }),
+    result: z.discriminatedUnion('status', [
+      z.object({
+        status: z.literal('joined'),
+        self: participantSchema,
+        participants: z.array(participantSchema),
+        room: roomStateSchema,
+        resumeToken: z.string(),
+        resumed: z.boolean(),
+      }),
+      z.object({ status: z.literal('lobby'), resumeToken: z.string() }),
+    ]),
+  },
+  /** Offer from the client's sending peer connection; the answer carries only server candidates. */
+  publish: {
+    data: z.strictObject({ sdp, tracks: z.array(publishedTrackSchema).max(8) }),
+    result: z.object({ sdp: z.string() }),
+  },
+  /** Ask for a (re)offer on the receiving peer connection. */
+  subscribe: {
+    data: z.strictObject({ iceRestart: z.boolean().optional() }),
+    result: z.object({ sdp: z.string(), consumers: z.array(consumerInfoSchema) }),
+  },
+  subscribeAnswer: { data: z.strictObject({ sdp }), result: empty },
+  setSourcePaused: {
+    data: z.strictObject({ source: sourceSchema, paused: z.boolean() }),
+    result: empty,
+  },
+  /** Rendered size of each remote video tile: picks the simulcast layer. 0×0 = not shown. */
+  setViewport: {
+    data: z.strictObject({
+      tiles: z
+        .array(
+          z.strictObject({
+            consumerId: id,
+            width: z.number().int().min(0).max(10_000),
+            height: z.number().int().min(0).max(10_000),
+          }),
+        )
+        .max(256),
+    }),
+    result: empty,
+  },
+  chatSend: {
+    data: z.strictObject({ clientMsgId: z.string().min(8).max(64), text: z.string().trim().min(1).max(MAX_CHAT_LENGTH) }),
+    result: z.object({ message: chatMessageSchema }),
+  },
+  chatHistory: {
+    data: z.strictObject({ beforeSeq: z.number().int().optional(), limit: z.number().int().min(1).max(200).default(50) }),
+    result: z.object({ messages: z.array(chatMessageSchema) }),
+  },
+  raiseHand: { data: z.strictObject({ raised: z.boolean(), participantId: id.optional() }), result: empty },
+  admit: { data: z.strictObject({ participantId: id }), result: empty },
+  deny: { data: z.strictObject({ participantId: id }), result: empty },
+  lock: { data: z.strictObject({ locked: z.boolean() }), result: empty },
+  muteParticipant: { data: z.strictObject({ participantId: id, source: sourceSchema }), result: empty },
+  setAllowSelfUnmute: { data: z.strictObject({ allow: z.boolean() }), result: empty },
+  removeParticipant: { data: z.strictObject({ participantId: id }), result: empty },
+  setRole: { data: z.strictObject({ participantId: id, role: roleSchema.exclude(['host']) }), result: empty },
+  spotlight: { data: z.strictObject({ participantId: id.nullable() }), result: empty },
+  endMeeting: { data: empty, result: empty },
+  leave: { data: empty, result: empty },
+} as const;
+
+export type Method = keyof typeof requestSchemas;
+export const METHODS = Object.keys(requestSchemas) as Method[];
+export type RequestData<M extends Method> = z.input<(typeof requestSchemas)[M]['data']>;
+export type ParsedRequestData<M extends Method> = z.output<(typeof requestSchemas)[M]['data']>;
+export type RequestResult<M extends Method> = z.output<(typeof requestSchemas)[M]['result']>;
+
+/** Envelope of a client → server request; `data` is validated per method afterwards. */
+export const requestEnvelopeSchema = z.strictObject({
+  kind: z.literal('request'),
+  id: z.number().int().nonnegative(),
+  method: z.string().max(64),
+  data: z.unknown(),
+});
+export type RequestEnvelope = z.infer<typeof requestEnvelopeSchema>;
+
+export const responseEnvelopeSchema = z.discriminatedUnion('ok', [
+  z.object({ kind: z.literal('response'), id: z.number().int(), ok: z.literal(true), data: z.unknown() }),
+  z.object({ kind: z.literal('response'), id: z.number().int().nullable(), ok: z.literal(false), error: errorBodySchema }),
+]);
+export type ResponseEnvelope = z.infer<typeof responseEnvelopeSchema>;
+
+/** Server → client notifications. */
+export const notificationSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('participantsJoined'), data: z.object({ participants: z.array(participantSchema) }) }),
+  z.object({ method: z.literal('participantsLeft'), data: z.object({ participantIds: z.array(z.string()) }) }),
+  z.object({ method: z.literal('participantUpdated'), data: z.object({ participant: participantSchema }) }),
+  /** Producers changed: call `subscribe` to get a new offer. */
+  z.object({ method: z.literal('renegotiate'), data: z.object({}) }),
+  z.object({ method: z.literal('activeSpeaker'), data: z.object({ participantId: z.string().nullable() }) }),
+  z.object({ method: z.literal('roomUpdated'), data: z.object({ room: roomStateSchema }) }),
+  z.object({ method: z.literal('chatMessage'), data: z.object({ message: chatMessageSchema }) }),
+  z.object({ method: z.literal('lobbyChanged'), data: z.object({ waiting: z.array(participantSchema) }) }),
+  z.object({ method: z.literal('admitted'), data: z.object({}) }),
+  z.object({ method: z.literal('denied'), data: z.object({}) }),
+  z.object({ method: z.literal('mutedByHost'), data: z.object({ source: sourceSchema }) }),
+  z.object({ method: z.literal('removed'), data: z.object({}) }),
+  z.object({ method: z.literal('meetingEnded'), data: z.object({}) }),
+]);
+export type Notification = z.infer<typeof notificationSchema>;
+export type NotificationMethod = Notification['method'];
+export type NotificationData<M extends NotificationMethod> = Extract<Notification, { method: M }>['data'];
+export const notificationEnvelopeSchema = z.object({ kind: z.literal('notification') }).and(notificationSchema);
+export type NotificationEnvelope = { kind: 'notification' } & Notification;
+
+export type ServerFrame = ResponseEnvelope | NotificationEnvelope;
+export const serverFrameSchema = z.union([responseEnvelopeSchema, notificationEnvelopeSchema]);

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import os from 'node:os';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/** Every key, its default and meaning is listed in /config.example.env. */
+export const configSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Public base URL used in meeting links and .ics invites. Defaults to http://localhost:PORT. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** PostgreSQL connection string. Empty = embedded PGlite in DATA_DIR. */
+  DATABASE_URL: z.string().optional(),
+  /** Where embedded data lives. `memory://` keeps it in memory (tests). */
+  DATA_DIR: z.string().default('./data'),
+  /** Set the Secure flag on cookies (enable behind HTTPS). */
+  COOKIE_SECURE: bool.default(false),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(24 * 30),
+  /** Media worker threads; 0 = one per CPU core. */
+  SFU_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
+  /** Addresses the SFU gathers ICE candidates on, besides the machine's interfaces. */
+  RTC_ADDITIONAL_HOSTS: csv.default(['127.0.0.1']),
+  RTC_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
+  RTC_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
+  /** Wrong meeting codes allowed per meeting per client per minute. */
+  CODE_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
+  /** Directory with the built web app; empty disables static serving. */
+  WEB_DIST: z.string().optional(),
+});
+
+export type Config = Readonly<z.output<typeof configSchema> & { sfuWorkers: number; publicUrl: string }>;
+
+/** Parse once, freeze, fail fast with every problem listed. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  if (c.RTC_MIN_PORT >= c.RTC_MAX_PORT) throw new Error('invalid configuration: RTC_MIN_PORT must be < RTC_MAX_PORT');
+  return Object.freeze({
+    ...c,
+    sfuWorkers: c.SFU_WORKERS === 0 ? Math.max(1, os.availableParallelism()) : c.SFU_WORKERS,
+    publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+  });
+}

@@ -1,0 +1,21 @@
+import { pino, type Logger } from 'pino';
+
+/** Paths redacted from every log line: secrets never reach logs. */
+export const REDACT = [
+  'password',
+  '*.password',
+  'code',
+  '*.code',
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'sessionToken',
+  'resumeToken',
+  '*.resumeToken',
+  'sdp',
+  '*.sdp',
+];
+
+export function createLogger(level: string): Logger {
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { svc: 'convene' } });
+}
+export type { Logger };
