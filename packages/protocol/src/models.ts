@@ -55,5 +55,7 @@ export type ConsumerInfo = z.infer<typeof consumerInfoSchema>;
 export const publishedTrackSchema = z.object({
   mid: z.string().max(16),
   source: sourceSchema,
+  /** Height of the top simulcast layer (or the only layer), for layer selection. */
+  height: z.number().int().min(0).max(8192).optional(),
 });
 export type PublishedTrack = z.infer<typeof publishedTrackSchema>;

@@ -1,0 +1,130 @@
+import type { RTCRtpTransceiver, RtpPacket } from 'werift';
+import { SafeEmitter } from './events.ts';
+import { selectLayer, type Viewport } from './layers.ts';
+import type { Producer } from './Producer.ts';
+
+type ConsumerEvents = { close: [] };
+
+/**
+ * One producer forwarded to one subscriber, on a sendonly m-line of the subscriber's recv transport.
+ * For simulcast it forwards exactly one layer, switching only at key frames; the sender rewrites
+ * SSRC, sequence numbers and timestamps so the subscriber sees one continuous stream.
+ */
+export class Consumer extends SafeEmitter<ConsumerEvents> {
+  readonly id: string;
+  readonly producer: Producer;
+  readonly subscriberId: string;
+  readonly transceiver: RTCRtpTransceiver;
+  /** Layer being forwarded (-1 = none yet), and the layer we want. */
+  currentLayer = -1;
+  targetLayer = -1;
+  viewport: Viewport | null = null;
+  closed = false;
+  private ready = false;
+  private lastSentAt = 0;
+  private readonly unsubs: (() => void)[] = [];
+
+  constructor(opts: { id: string; producer: Producer; subscriberId: string; transceiver: RTCRtpTransceiver }) {
+    super();
+    this.id = opts.id;
+    this.producer = opts.producer;
+    this.subscriberId = opts.subscriberId;
+    this.transceiver = opts.transceiver;
+    this.producer.consumers.add(this);
+    // https://www.rfc-editor.org/rfc/rfc4585#section-6.3.1: subscriber PLI → publisher, rate-limited there.
+    const sub = this.transceiver.sender.onPictureLossIndication.subscribe(() => {
+      this.producer.requestKeyFrame(this.currentLayer >= 0 ? this.currentLayer : this.targetLayer);
+    });
+    this.unsubs.push(() => sub.unSubscribe());
+  }
+
+  get kind(): 'audio' | 'video' {
+    return this.producer.kind;
+  }
+
+  get mid(): string | undefined {
+    return this.transceiver.mid ?? undefined;
+  }
+
+  /** The m-line is negotiated and the transport connected: start forwarding. */
+  start(): void {
+    if (this.ready || this.closed) return;
+    this.ready = true;
+    if (this.kind !== 'video') return;
+    this.updateTarget();
+    // Fast first frame: replay the cached low-layer GOP, then continue live from the same layer.
+    const gop = this.producer.gopSnapshot();
+    if (gop && this.targetLayer >= 0) {
+      this.currentLayer = 0;
+      for (const p of gop) this.send(p);
+    }
+    if (this.targetLayer > this.currentLayer) this.producer.requestKeyFrame(this.targetLayer);
+  }
+
+  /** Hot path. Returns true when the packet was sent. */
+  forward(rtp: RtpPacket, layer: number, keyFrame: boolean): boolean {
+    if (!this.ready) return false;
+    if (this.kind === 'audio') {
+      this.send(rtp);
+      return true;
+    }
+    if (layer !== this.currentLayer) {
+      // Switch only at a key frame of the target layer (or of any lower layer when nothing flows yet).
+      const acceptable = layer === this.targetLayer || (this.currentLayer < 0 && layer < this.targetLayer);
+      if (!keyFrame || !acceptable || this.targetLayer < 0) return false;
+      if (this.currentLayer >= 0 || this.lastSentAt > 0) {
+        // Keep the subscriber's timestamps moving at wall-clock pace across the switch (90 kHz clock).
+        const step = Math.max(1, Math.round((Date.now() - this.lastSentAt) * 90));
+        this.transceiver.sender.replaceRTP(rtp.header, true, step);
+      }
+      this.currentLayer = layer;
+    }
+    this.send(rtp);
+    return true;
+  }
+
+  private send(rtp: RtpPacket): void {
+    this.lastSentAt = Date.now();
+    // werift clones the packet before rewriting it and keeps its own per-sender NACK history.
+    void this.transceiver.sender.sendRtp(rtp).catch(() => undefined);
+  }
+
+  setViewport(v: Viewport | null): void {
+    this.viewport = v;
+    this.updateTarget();
+  }
+
+  /** Re-pick the layer from tile size and the subscriber's REMB estimate. */
+  updateTarget(): void {
+    if (this.kind !== 'video' || this.closed) return;
+    const remb = Number(this.transceiver.sender.receiverEstimatedMaxBitrate ?? 0n);
+    const next = selectLayer(this.producer.layerInfos(), this.viewport, remb);
+    if (next === this.targetLayer) return;
+    this.targetLayer = next;
+    if (next < 0) {
+      this.currentLayer = -1;
+      return;
+    }
+    if (next !== this.currentLayer && this.ready) this.producer.requestKeyFrame(next);
+  }
+
+  /** Producer went away: close without touching the producer again. */
+  producerClosed(): void {
+    this.closeInternal();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.producer.consumers.delete(this);
+    this.closeInternal();
+  }
+
+  private closeInternal(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ready = false;
+    for (const u of this.unsubs) u();
+    this.safeEmit('close');
+    this.removeAllListeners();
+  }
+}

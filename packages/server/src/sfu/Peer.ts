@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import sdpTransform from 'sdp-transform';
+import type { ConsumerInfo, PublishedTrack, Source } from '@convene/protocol';
+import { ConveneError } from '@convene/protocol';
+import { AUDIO_LEVEL_URI, type TransportNetworkOptions } from './codecs.ts';
+import { Consumer } from './Consumer.ts';
+import { SafeEmitter } from './events.ts';
+import { Producer } from './Producer.ts';
+import { WebRtcTransport, type TransportState } from './WebRtcTransport.ts';
+
+type PeerEvents = {
+  produceradded: [Producer];
+  producerclosed: [Producer];
+  transportstate: ['send' | 'recv', TransportState];
+  close: [];
+};
+
+export interface PeerHooks {
+  net: TransportNetworkOptions;
+  onAudioLevel: (peerId: string, level: number) => void;
+  onForwarded: (n: number) => void;
+  /** Producers of the other peers in the router. */
+  otherProducers: () => Producer[];
+}
+
+/**
+ * A participant's media presence in a Router: a send transport (their producers) and a recv
+ * transport (consumers of everyone else's producers). Close cascade: Peer.close() closes both
+ * transports, every producer (which closes its consumers elsewhere) and every own consumer.
+ */
+export class Peer extends SafeEmitter<PeerEvents> {
+  sendTransport: WebRtcTransport | null = null;
+  recvTransport: WebRtcTransport | null = null;
+  readonly producers = new Map<string, Producer>();
+  /** By producer id. */
+  readonly consumers = new Map<string, Consumer>();
+  private readonly producerByMid = new Map<string, Producer>();
+  private negotiated = new Set<Consumer>();
+  closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly hooks: PeerHooks,
+  ) {
+    super();
+  }
+
+  /** The participant's offer for what they send; returns our answer. */
+  async publish(offerSdp: string, tracks: PublishedTrack[]): Promise<string> {
+    this.assertOpen();
+    const t = (this.sendTransport ??= this.createTransport('send'));
+    const parsed = sdpTransform.parse(offerSdp);
+    let answer: string;
+    try {
+      answer = await t.answer(offerSdp);
+    } catch (err) {
+      throw new ConveneError('NEGOTIATION_FAILED', 'could not apply the publish offer', { cause: err });
+    }
+    const byMid = new Map(tracks.map((x) => [x.mid, x]));
+    for (const m of parsed.media) {
+      const mid = m.mid === undefined ? undefined : String(m.mid);
+      if (mid === undefined) continue;
+      const sending = m.port !== 0 && (m.direction === 'sendonly' || m.direction === 'sendrecv');
+      const existing = this.producerByMid.get(mid);
+      const meta = byMid.get(mid);
+      if (!sending || !meta) {
+        if (existing) this.closeProducer(existing);
+        continue;
+      }
+      if (existing) continue;
+      const transceiver = t.pc.getTransceivers().find((x) => x.mid === mid);
+      if (!transceiver || (m.type !== 'audio' && m.type !== 'video')) continue;
+      const levelExt = m.ext?.find((e) => e.uri === AUDIO_LEVEL_URI);
+      const producer = new Producer({
+        id: randomUUID(),
+        peerId: this.id,
+        kind: m.type,
+        source: meta.source,
+        transceiver,
+        height: meta.height,
+        audioLevelId: levelExt?.value,
+        onAudioLevel: this.hooks.onAudioLevel,
+        onForwarded: this.hooks.onForwarded,
+      });
+      this.producers.set(producer.id, producer);
+      this.producerByMid.set(mid, producer);
+      this.safeEmit('produceradded', producer);
+    }
+    return answer;
+  }
+
+  private closeProducer(p: Producer): void {
+    this.producers.delete(p.id);
+    for (const [mid, x] of this.producerByMid) if (x === p) this.producerByMid.delete(mid);
+    p.close();
+    this.safeEmit('producerclosed', p);
+  }
+
+  setSourcePaused(source: Source, paused: boolean): void {
+    for (const p of this.producers.values()) if (p.source === source) p.paused = paused;
+  }
+
+  /** Build an offer that adds m-lines for new producers and retires those of closed ones. */
+  async subscribe(iceRestart: boolean): Promise<{ sdp: string; consumers: ConsumerInfo[] }> {
+    this.assertOpen();
+    const t = (this.recvTransport ??= this.createTransport('recv'));
+    const { sdp } = await t.offer(() => {
+      for (const [pid, c] of this.consumers) {
+        if (c.closed || c.producer.closed) {
+          this.consumers.delete(pid);
+          c.close();
+          t.pc.removeTrack(c.transceiver.sender);
+        }
+      }
+      for (const p of this.hooks.otherProducers()) {
+        if (this.consumers.has(p.id) || p.closed) continue;
+        const transceiver = t.pc.addTransceiver(p.kind, { direction: 'sendonly' });
+        const c = new Consumer({ id: randomUUID(), producer: p, subscriberId: this.id, transceiver });
+        this.consumers.set(p.id, c);
+      }
+    }, iceRestart);
+    const infos: ConsumerInfo[] = [];
+    for (const c of this.consumers.values()) {
+      const mid = c.mid;
+      if (mid === undefined) continue;
+      infos.push({ consumerId: c.id, producerId: c.producer.id, participantId: c.producer.peerId, mid, kind: c.kind, source: c.producer.source });
+    }
+    return { sdp: withMsids(sdp, infos), consumers: infos };
+  }
+
+  async subscribeAnswer(answerSdp: string): Promise<void> {
+    this.assertOpen();
+    const t = this.recvTransport;
+    if (!t) throw new ConveneError('BAD_REQUEST', 'no subscription offer outstanding');
+    try {
+      await t.applyAnswer(answerSdp);
+    } catch (err) {
+      throw new ConveneError('NEGOTIATION_FAILED', 'could not apply the subscribe answer', { cause: err });
+    }
+    this.negotiated = new Set(this.consumers.values());
+    if (t.state === 'connected') for (const c of this.negotiated) c.start();
+  }
+
+  setViewport(tiles: { consumerId: string; width: number; height: number }[]): void {
+    const byId = new Map([...this.consumers.values()].map((c) => [c.id, c]));
+    for (const tile of tiles) byId.get(tile.consumerId)?.setViewport({ width: tile.width, height: tile.height });
+  }
+
+  /** Periodic: re-pick layers from fresh bitrates and REMB. */
+  updateLayers(): void {
+    for (const c of this.consumers.values()) c.updateTarget();
+  }
+
+  private createTransport(direction: 'send' | 'recv'): WebRtcTransport {
+    const t = new WebRtcTransport(randomUUID(), direction, this.hooks.net);
+    t.on('statechange', (s) => {
+      this.safeEmit('transportstate', direction, s);
+      if (direction === 'recv' && s === 'connected') for (const c of this.negotiated) c.start();
+    });
+    return t;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ConveneError('NOT_JOINED', 'media session closed');
+  }
+
+  /** Drop both transports (e.g. before a full reconnect) but keep the peer in the router. */
+  resetTransports(): void {
+    for (const p of [...this.producers.values()]) this.closeProducer(p);
+    for (const c of this.consumers.values()) c.close();
+    this.consumers.clear();
+    this.negotiated.clear();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.sendTransport = null;
+    this.recvTransport = null;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.resetTransports();
+    this.closed = true;
+    this.safeEmit('close');
+    this.removeAllListeners();
+  }
+}
+
+/**
+ * Give every sendonly m-line an msid (stream = publishing participant, track = consumer id):
+ * libwebrtc needs one to group the primary and RTX SSRCs into a single track.
+ * https://www.rfc-editor.org/rfc/rfc8830#section-2
+ */
+function withMsids(sdp: string, consumers: ConsumerInfo[]): string {
+  const byMid = new Map(consumers.map((c) => [c.mid, c]));
+  const parsed = sdpTransform.parse(sdp);
+  for (const m of parsed.media) {
+    const c = m.mid === undefined ? undefined : byMid.get(String(m.mid));
+    if (!c || m.direction !== 'sendonly') continue;
+    (m as { msid?: unknown }).msid = [{ id: c.participantId, appdata: c.consumerId }];
+    if (m.ssrcs) m.ssrcs = m.ssrcs.filter((x) => x.attribute === 'cname');
+  }
+  return sdpTransform.write(parsed);
+}

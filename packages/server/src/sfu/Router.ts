@@ -1,0 +1,104 @@
+import { ConveneError, type Source } from '@convene/protocol';
+import { ActiveSpeakerDetector } from './ActiveSpeaker.ts';
+import type { TransportNetworkOptions } from './codecs.ts';
+import { SafeEmitter } from './events.ts';
+import { Peer } from './Peer.ts';
+import type { Producer } from './Producer.ts';
+import type { TransportState } from './WebRtcTransport.ts';
+
+export type RouterEvents = {
+  produceradded: [peerId: string, producer: Producer];
+  producerclosed: [peerId: string, producer: Producer];
+  activespeaker: [peerId: string | null];
+  transportstate: [peerId: string, direction: 'send' | 'recv', state: TransportState];
+  close: [];
+};
+
+const TICK_MS = 100;
+const LAYER_EVERY_TICKS = 10;
+
+/**
+ * One per room. Owns peers; routes every producer to every other peer's consumers; runs
+ * active-speaker detection and periodic layer re-selection on one timer.
+ * Close cascade: Router.close() → every Peer.close() → transports, producers, consumers.
+ */
+export class Router extends SafeEmitter<RouterEvents> {
+  readonly peers = new Map<string, Peer>();
+  readonly speaker = new ActiveSpeakerDetector();
+  forwarded = 0;
+  closed = false;
+  private ticks = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    readonly id: string,
+    private readonly net: TransportNetworkOptions,
+  ) {
+    super();
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const change = this.speaker.tick(now);
+    if (change !== undefined) this.safeEmit('activespeaker', change);
+    if (++this.ticks % LAYER_EVERY_TICKS === 0) {
+      for (const peer of this.peers.values()) for (const p of peer.producers.values()) p.measure(now);
+      for (const peer of this.peers.values()) peer.updateLayers();
+    }
+  }
+
+  peer(peerId: string): Peer {
+    const p = this.peers.get(peerId);
+    if (!p) throw new ConveneError('NOT_JOINED', 'no media session for this participant');
+    return p;
+  }
+
+  createPeer(peerId: string): Peer {
+    if (this.closed) throw new ConveneError('MEETING_ENDED', 'router closed');
+    const old = this.peers.get(peerId);
+    if (old) return old;
+    const peer = new Peer(peerId, {
+      net: this.net,
+      onAudioLevel: (id, level) => this.speaker.addLevel(id, level),
+      onForwarded: (n) => {
+        this.forwarded += n;
+      },
+      otherProducers: () => {
+        const out: Producer[] = [];
+        for (const [id, p] of this.peers) if (id !== peerId) out.push(...p.producers.values());
+        return out;
+      },
+    });
+    peer.on('produceradded', (p) => this.safeEmit('produceradded', peerId, p));
+    peer.on('producerclosed', (p) => this.safeEmit('producerclosed', peerId, p));
+    peer.on('transportstate', (d, s) => this.safeEmit('transportstate', peerId, d, s));
+    this.peers.set(peerId, peer);
+    return peer;
+  }
+
+  closePeer(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    this.peers.delete(peerId);
+    const producers = [...peer.producers.values()];
+    peer.close();
+    for (const p of producers) this.safeEmit('producerclosed', peerId, p);
+    const change = this.speaker.remove(peerId);
+    if (change !== undefined) this.safeEmit('activespeaker', change);
+  }
+
+  setSourcePaused(peerId: string, source: Source, paused: boolean): void {
+    this.peer(peerId).setSourcePaused(source, paused);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    for (const id of [...this.peers.keys()]) this.closePeer(id);
+    this.safeEmit('close');
+    this.removeAllListeners();
+  }
+}

@@ -1,0 +1,117 @@
+import sdpTransform from 'sdp-transform';
+import { RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
+import { peerConfig, type TransportNetworkOptions } from './codecs.ts';
+import { SafeEmitter } from './events.ts';
+
+export type TransportDirection = 'send' | 'recv';
+export type TransportState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+
+type TransportEvents = {
+  statechange: [TransportState];
+  /** A publishing m-line appeared (send transports). */
+  remotetransceiver: [RTCRtpTransceiver];
+  close: [];
+};
+
+/**
+ * One ICE/DTLS/SRTP connection to a participant (werift RTCPeerConnection underneath).
+ * 'send' = the participant sends media to us (they offer); 'recv' = we send to them (we offer).
+ * Only our own host candidates ever appear in SDP we produce.
+ */
+export class WebRtcTransport extends SafeEmitter<TransportEvents> {
+  readonly pc: RTCPeerConnection;
+  private closed = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly id: string,
+    readonly direction: TransportDirection,
+    net: TransportNetworkOptions,
+  ) {
+    super();
+    this.pc = new RTCPeerConnection(peerConfig(net, direction === 'send' ? 'publish' : 'subscribe'));
+    this.pc.connectionStateChange.subscribe((s) => this.safeEmit('statechange', s));
+    this.pc.onRemoteTransceiverAdded.subscribe((t) => this.safeEmit('remotetransceiver', t));
+  }
+
+  get state(): TransportState {
+    return this.closed ? 'closed' : this.pc.connectionState;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Serialize all SDP work on this connection (one queue per peer connection). */
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Client's offer in, our answer out (send transports). */
+  answer(offerSdp: string): Promise<string> {
+    return this.enqueue(async () => {
+      await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+      const answer = await this.pc.createAnswer();
+      await this.pc.setLocalDescription(answer);
+      await this.gathered();
+      return stripRecvOnlySsrcs(this.pc.localDescription!.sdp);
+    });
+  }
+
+  /** Our offer out (recv transports). `prepare` adds/removes transceivers inside the queue. */
+  offer<T>(prepare: () => T, iceRestart = false): Promise<{ sdp: string; prepared: T }> {
+    return this.enqueue(async () => {
+      const prepared = prepare();
+      if (iceRestart) this.pc.restartIce();
+      const offer = await this.pc.createOffer();
+      await this.pc.setLocalDescription(offer);
+      await this.gathered();
+      return { sdp: this.pc.localDescription!.sdp, prepared };
+    });
+  }
+
+  applyAnswer(answerSdp: string): Promise<void> {
+    return this.enqueue(async () => {
+      await this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+    });
+  }
+
+  private async gathered(): Promise<void> {
+    if (this.pc.iceGatheringState === 'complete') return;
+    await new Promise<void>((resolve) => {
+      const sub = this.pc.iceGatheringStateChange.subscribe((s) => {
+        if (s === 'complete') {
+          sub.unSubscribe();
+          resolve();
+        }
+      });
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    void this.pc.close().catch(() => undefined);
+    this.safeEmit('statechange', 'closed');
+    this.safeEmit('close');
+    this.removeAllListeners();
+  }
+}
+
+/**
+ * werift lists its RTCP/RTX sender SSRCs in recvonly answer sections without an msid, which
+ * libwebrtc (Unified Plan) rejects as "more than one track". A recvonly section sends no media,
+ * so those lines carry nothing the browser needs.
+ */
+export function stripRecvOnlySsrcs(sdp: string): string {
+  const parsed = sdpTransform.parse(sdp);
+  for (const m of parsed.media) {
+    if (m.direction === 'recvonly' || m.direction === 'inactive') {
+      delete m.ssrcs;
+      delete m.ssrcGroups;
+    }
+  }
+  return sdpTransform.write(parsed);
+}

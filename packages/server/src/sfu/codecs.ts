@@ -1,0 +1,69 @@
+import {
+  RTCRtpCodecParameters,
+  useAbsSendTime,
+  useAudioLevelIndication,
+  useNACK,
+  usePLI,
+  useREMB,
+  useRepairedRtpStreamId,
+  useSdesMid,
+  useSdesRTPStreamId,
+  useTransportWideCC,
+  useTWCC,
+  type RTCPeerConnectionConfig,
+} from 'werift';
+import './weriftPatches.ts';
+
+export interface TransportNetworkOptions {
+  /** Extra host addresses to gather candidates on (e.g. 127.0.0.1 for local use). */
+  additionalHosts: string[];
+  portRange: [number, number];
+}
+
+export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
+export const RID_URI = 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id';
+
+/**
+ * Codecs and header extensions the SFU negotiates.
+ * - Opus with the client-to-mixer audio level extension (https://www.rfc-editor.org/rfc/rfc6464).
+ * - VP8 (https://www.rfc-editor.org/rfc/rfc7741) with NACK, PLI, RTX
+ *   (https://www.rfc-editor.org/rfc/rfc4588) and bandwidth feedback: transport-cc on the publishing
+ *   side so the browser's encoder ramps up to its top simulcast layer; REMB on the subscribing side
+ *   so the SFU learns each subscriber's downlink estimate.
+ * - mid / rid / repaired-rid for simulcast (https://www.rfc-editor.org/rfc/rfc8853).
+ */
+export function peerConfig(net: TransportNetworkOptions, role: 'publish' | 'subscribe'): RTCPeerConnectionConfig {
+  const videoFeedback = [useNACK(), usePLI(), role === 'publish' ? useTWCC() : useREMB()];
+  return {
+    // No STUN: the SFU's candidates are its own host addresses; nothing leaves the machine.
+    iceServers: [],
+    iceUseTcp: false,
+    iceAdditionalHostAddresses: net.additionalHosts,
+    icePortRange: net.portRange,
+    iceUseIpv6: false,
+    bundlePolicy: 'max-bundle',
+    codecs: {
+      audio: [
+        new RTCRtpCodecParameters({
+          mimeType: 'audio/opus',
+          clockRate: 48000,
+          channels: 2,
+          payloadType: 111,
+          parameters: 'minptime=10;useinbandfec=1',
+          rtcpFeedback: role === 'publish' ? [useTWCC()] : [],
+        }),
+      ],
+      video: [
+        new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96, rtcpFeedback: videoFeedback }),
+        new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000, payloadType: 97, parameters: 'apt=96' }),
+      ],
+    },
+    headerExtensions: {
+      audio: [useSdesMid(), useAudioLevelIndication(), ...(role === 'publish' ? [useTransportWideCC()] : [])],
+      video:
+        role === 'publish'
+          ? [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId(), useTransportWideCC()]
+          : [useSdesMid(), useAbsSendTime()],
+    },
+  };
+}
