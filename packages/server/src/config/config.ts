@@ -26,8 +26,10 @@ export const configSchema = z.object({
   RTC_ADDITIONAL_HOSTS: csv.default(['127.0.0.1']),
   RTC_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
   RTC_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
-  /** Wrong meeting codes allowed per meeting per client per minute. */
+  /** Wrong meeting codes allowed per minute, counted per meeting and, separately, per client. */
   CODE_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
+  /** Failed sign-ins / taken-handle sign-ups allowed per client IP per minute. */
+  AUTH_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /** Directory with the built web app; empty disables static serving. */
   WEB_DIST: z.string().optional(),
 });

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
@@ -21,7 +21,7 @@ export interface AppContext {
 /** Fastify instance with every HTTP route; signalling is registered by the caller. */
 export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: ctx.log,
+    loggerInstance: ctx.log as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
     trustProxy: true,
     disableRequestLogging: false,

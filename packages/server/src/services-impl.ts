@@ -1,0 +1,32 @@
+/**
+ * Builds the durable-data services behind services.ts: one database (PGlite, or PostgreSQL when
+ * DATABASE_URL is set), migrated to the latest version, shared by accounts, meetings and chat.
+ * Close cascade: Services.close() → Kysely.destroy() → pool.end() (pg pool or PGlite.close()).
+ */
+import { DbAccountService } from './accounts/account-service.ts';
+import { DbChatService } from './chat/chat-service.ts';
+import { DbMeetingService } from './meetings/meeting-service.ts';
+import type { CreateServices, Services } from './services.ts';
+import { openDatabase } from './store/database.ts';
+
+export const createServices: CreateServices = async (config, log) => {
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    log: log.child({ mod: 'store' }),
+  });
+  let closing: Promise<void> | undefined;
+  const services: Services = {
+    accounts: new DbAccountService(db, { sessionTtlHours: config.SESSION_TTL_HOURS }),
+    meetings: new DbMeetingService(db, {
+      publicUrl: config.publicUrl,
+      codeAttemptsPerMinute: config.CODE_ATTEMPTS_PER_MINUTE,
+    }),
+    chat: new DbChatService(db),
+    close() {
+      closing ??= db.destroy();
+      return closing;
+    },
+  };
+  return services;
+};
