@@ -48,12 +48,14 @@ export const requestSchemas = {
     data: z.strictObject({ sdp, tracks: z.array(publishedTrackSchema).max(8) }),
     result: z.object({ sdp: z.string() }),
   },
-  /** Ask for a (re)offer on the receiving peer connection. */
+  /** Ask for a (re)offer on the receiving peer connection; `sdp` is empty while there is nothing to receive. */
   subscribe: {
-    data: z.strictObject({ iceRestart: z.boolean().optional() }),
+    data: empty,
     result: z.object({ sdp: z.string(), consumers: z.array(consumerInfoSchema) }),
   },
   subscribeAnswer: { data: z.strictObject({ sdp }), result: empty },
+  /** Drop this participant's media transports (after a network change); then publish/subscribe again. */
+  resetMedia: { data: empty, result: empty },
   setSourcePaused: {
     data: z.strictObject({ source: sourceSchema, paused: z.boolean() }),
     result: empty,

@@ -17,6 +17,10 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().optional(),
   /** Where embedded data lives. `memory://` keeps it in memory (tests). */
   DATA_DIR: z.string().default('./data'),
+  /** Trust X-Forwarded-* from a reverse proxy in front of the server. */
+  TRUST_PROXY: bool.default(false),
+  /** Seconds a dropped client keeps its seat to resume. */
+  RESUME_GRACE_SECONDS: z.coerce.number().min(1).default(30),
   /** Set the Secure flag on cookies (enable behind HTTPS). */
   COOKIE_SECURE: bool.default(false),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(24 * 30),

@@ -23,8 +23,8 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
-    trustProxy: true,
-    disableRequestLogging: false,
+    // Only trust X-Forwarded-For when configured: per-IP rate limits must not be spoofable.
+    trustProxy: ctx.config.TRUST_PROXY,
   });
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });

@@ -101,8 +101,10 @@ export class Peer extends SafeEmitter<PeerEvents> {
   }
 
   /** Build an offer that adds m-lines for new producers and retires those of closed ones. */
-  async subscribe(iceRestart: boolean): Promise<{ sdp: string; consumers: ConsumerInfo[] }> {
+  async subscribe(): Promise<{ sdp: string; consumers: ConsumerInfo[] }> {
     this.assertOpen();
+    // Nothing to receive yet: no transport either (an offer without m-lines cannot start ICE).
+    if (!this.recvTransport && !this.hooks.otherProducers().some((p) => !p.closed)) return { sdp: '', consumers: [] };
     const t = (this.recvTransport ??= this.createTransport('recv'));
     const { sdp } = await t.offer(() => {
       for (const [pid, c] of this.consumers) {
@@ -118,7 +120,7 @@ export class Peer extends SafeEmitter<PeerEvents> {
         const c = new Consumer({ id: randomUUID(), producer: p, subscriberId: this.id, transceiver });
         this.consumers.set(p.id, c);
       }
-    }, iceRestart);
+    });
     const infos: ConsumerInfo[] = [];
     for (const c of this.consumers.values()) {
       const mid = c.mid;

@@ -61,10 +61,9 @@ export class WebRtcTransport extends SafeEmitter<TransportEvents> {
   }
 
   /** Our offer out (recv transports). `prepare` adds/removes transceivers inside the queue. */
-  offer<T>(prepare: () => T, iceRestart = false): Promise<{ sdp: string; prepared: T }> {
+  offer<T>(prepare: () => T): Promise<{ sdp: string; prepared: T }> {
     return this.enqueue(async () => {
       const prepared = prepare();
-      if (iceRestart) this.pc.restartIce();
       const offer = await this.pc.createOffer();
       await this.pc.setLocalDescription(offer);
       await this.gathered();

@@ -4,8 +4,6 @@ import { pino, type Logger } from 'pino';
 export const REDACT = [
   'password',
   '*.password',
-  'code',
-  '*.code',
   'req.headers.cookie',
   'req.headers.authorization',
   'sessionToken',

@@ -1,0 +1,527 @@
+import {
+  ConveneError,
+  type ChatMessage,
+  type Notification,
+  type Participant,
+  type RequestResult,
+  type RoomState,
+  type Source,
+} from '@convene/protocol';
+import { TypedEmitter } from './emitter.ts';
+import { CAMERA_ENCODINGS, describeTracks, gatheringComplete, randomId, type LocalTrack } from './media.ts';
+import { SerialQueue } from './queue.ts';
+import { SignalingClient, type WebSocketFactory } from './signaling.ts';
+import type { LogSink, RemoteTrack, SessionEvents, SessionState, WebRtcImpl } from './types.ts';
+
+export interface JoinOptions {
+  /** Server base URL, e.g. `location.origin` or `http://127.0.0.1:3000`. */
+  baseUrl: string;
+  meetingId: string;
+  code?: string;
+  /** Node: session token (sent as Bearer); browsers use the session cookie. */
+  token?: string;
+  /** Node: `@roamhq/wrtc`; browsers: the globals. */
+  webrtc?: WebRtcImpl;
+  /** Node: e.g. `(url) => new WebSocket(url, { headers: { authorization: 'Bearer …' } })` from `ws`. */
+  createWebSocket?: WebSocketFactory;
+  log?: LogSink;
+}
+
+const defaultLog: LogSink = (level, msg, data) => {
+  if (level === 'warn' || level === 'error') console[level](`[convene] ${msg}`, data ?? '');
+};
+const TERMINAL: ReadonlySet<SessionState> = new Set(['left', 'removed', 'ended', 'denied']);
+const RECONNECT_DEADLINE_MS = 60_000;
+
+/**
+ * A participant's session in one meeting: signalling, one sending and one receiving peer
+ * connection through the SFU, remote tracks, chat, hands and host controls, and automatic
+ * resume after a dropped connection.
+ */
+export class MeetingSession extends TypedEmitter<SessionEvents> {
+  state: SessionState = 'connecting';
+  self: Participant | null = null;
+  readonly participants = new Map<string, Participant>();
+  room: RoomState | null = null;
+  readonly remoteTracks = new Map<string, RemoteTrack>();
+  private readonly sig: SignalingClient;
+  private readonly rtc: WebRtcImpl;
+  private readonly log: LogSink;
+  private resumeToken: string | undefined;
+  private sendPc: RTCPeerConnection | null = null;
+  private recvPc: RTCPeerConnection | null = null;
+  private readonly sendQueue = new SerialQueue();
+  private readonly recvQueue = new SerialQueue();
+  private readonly local = new Map<Source, LocalTrack>();
+  private subscribing: Promise<void> | null = null;
+  private subscribeDirty = false;
+  private readonly tileSizes = new Map<string, { width: number; height: number }>();
+  private readonly dirtyTiles = new Set<string>();
+  private tileTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly seenChat = new Set<string>();
+  private restarting: Promise<void> | null = null;
+
+  static async join(opts: JoinOptions): Promise<MeetingSession> {
+    const s = new MeetingSession(opts);
+    await s.start();
+    return s;
+  }
+
+  private constructor(private readonly opts: JoinOptions) {
+    super();
+    this.log = opts.log ?? defaultLog;
+    this.rtc = opts.webrtc ?? { RTCPeerConnection: globalThis.RTCPeerConnection };
+    const wsUrl = `${opts.baseUrl.replace(/^http/, 'ws')}/ws`;
+    const factory: WebSocketFactory = opts.createWebSocket ?? ((url) => new WebSocket(url) as unknown as ReturnType<WebSocketFactory>);
+    this.sig = new SignalingClient(wsUrl, factory, this.log);
+    this.sig.on('notification', (n) => this.onNotification(n));
+    this.sig.on('close', (code) => this.onSocketClose(code));
+  }
+
+  get connectionQuality(): number {
+    return this.self?.quality ?? 0;
+  }
+
+  get isHost(): boolean {
+    return this.self?.role === 'host' || this.self?.role === 'cohost';
+  }
+
+  private setState(s: SessionState): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.emit('state', s);
+  }
+
+  private async start(): Promise<void> {
+    await this.sig.connect();
+    await this.handleJoin(await this.sig.request('join', this.joinData()));
+  }
+
+  private joinData() {
+    return {
+      meetingId: this.opts.meetingId,
+      ...(this.opts.code ? { code: this.opts.code } : {}),
+      ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
+    };
+  }
+
+  private async handleJoin(r: RequestResult<'join'>): Promise<void> {
+    this.resumeToken = r.resumeToken;
+    if (r.status === 'lobby') {
+      this.setState('lobby');
+      return;
+    }
+    this.self = r.self;
+    this.room = r.room;
+    const before = new Map(this.participants);
+    this.participants.clear();
+    for (const p of r.participants) this.participants.set(p.id, p);
+    const joined = r.participants.filter((p) => !before.has(p.id));
+    const left = [...before.values()].filter((p) => !this.participants.has(p.id));
+    this.setState('joined');
+    if (left.length) this.emit('participantsLeft', left);
+    if (joined.length) this.emit('participantsJoined', joined);
+    this.emit('room', r.room);
+    const mediaHealthy = r.resumed && [this.sendPc, this.recvPc].every((pc) => !pc || pc.connectionState === 'connected');
+    if (mediaHealthy) this.requestSubscribe();
+    else if (this.sendPc || this.recvPc || this.local.size > 0) await this.restartMedia(r.resumed);
+    else this.requestSubscribe();
+  }
+
+  // ---------- notifications ----------
+
+  private onNotification(n: Notification): void {
+    switch (n.method) {
+      case 'participantsJoined': {
+        const fresh = n.data.participants.filter((p) => p.id !== this.self?.id);
+        for (const p of fresh) this.participants.set(p.id, p);
+        if (fresh.length) this.emit('participantsJoined', fresh);
+        return;
+      }
+      case 'participantsLeft': {
+        const gone: Participant[] = [];
+        for (const id of n.data.participantIds) {
+          const p = this.participants.get(id);
+          if (p) gone.push(p);
+          this.participants.delete(id);
+        }
+        if (gone.length) this.emit('participantsLeft', gone);
+        return;
+      }
+      case 'participantUpdated': {
+        const p = n.data.participant;
+        if (p.id === this.self?.id) this.self = p;
+        else if (this.participants.has(p.id)) this.participants.set(p.id, p);
+        else return;
+        this.emit('participantUpdated', p);
+        return;
+      }
+      case 'renegotiate':
+        this.requestSubscribe();
+        return;
+      case 'activeSpeaker':
+        if (this.room) this.room = { ...this.room, activeSpeakerId: n.data.participantId };
+        this.emit('activeSpeaker', n.data.participantId);
+        return;
+      case 'roomUpdated':
+        this.room = n.data.room;
+        this.emit('room', n.data.room);
+        return;
+      case 'chatMessage':
+        if (this.seenChat.has(n.data.message.id)) return;
+        this.seenChat.add(n.data.message.id);
+        this.emit('chat', n.data.message);
+        return;
+      case 'lobbyChanged':
+        this.emit('lobby', n.data.waiting);
+        return;
+      case 'admitted':
+        void this.sig.request('join', this.joinData()).then(
+          (r) => this.handleJoin(r),
+          (err: unknown) => this.log('error', 'join after admission failed', { err: String(err) }),
+        );
+        return;
+      case 'denied':
+        this.finish('denied');
+        return;
+      case 'mutedByHost': {
+        const l = this.local.get(n.data.source);
+        if (l) {
+          l.muted = true;
+          l.track.enabled = false;
+        }
+        this.emit('mutedByHost', n.data.source);
+        return;
+      }
+      case 'removed':
+        this.finish('removed');
+        return;
+      case 'meetingEnded':
+        this.finish('ended');
+        return;
+      default: {
+        const never: never = n;
+        this.log('warn', 'unknown notification', { n: never });
+      }
+    }
+  }
+
+  private onSocketClose(code: number): void {
+    if (TERMINAL.has(this.state)) return;
+    if (code === 4003 || code === 4010) return; // removed/denied/ended: the notification says which
+    void this.reconnect();
+  }
+
+  private async reconnect(): Promise<void> {
+    this.setState('reconnecting');
+    const deadline = Date.now() + RECONNECT_DEADLINE_MS;
+    for (let delay = 250; Date.now() < deadline && !TERMINAL.has(this.state); delay = Math.min(delay * 2, 4000)) {
+      try {
+        await this.sig.connect();
+        await this.handleJoin(await this.sig.request('join', this.joinData()));
+        return;
+      } catch (err) {
+        if (err instanceof ConveneError && ['REMOVED', 'MEETING_ENDED', 'MEETING_UNAVAILABLE'].includes(err.code)) break;
+        this.log('info', 'reconnect attempt failed', { err: String(err) });
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    if (!TERMINAL.has(this.state) && this.state !== 'joined' && this.state !== 'lobby') this.finish('left');
+  }
+
+  private finish(state: SessionState): void {
+    this.setState(state);
+    this.closeMedia();
+    this.sig.close();
+  }
+
+  // ---------- publishing ----------
+
+  publishMicrophone(track: MediaStreamTrack): Promise<void> {
+    return this.publish('microphone', track, undefined);
+  }
+  /** Camera with three simulcast layers; `height` defaults to the track's settings. */
+  publishCamera(track: MediaStreamTrack, opts: { height?: number; simulcast?: boolean } = {}): Promise<void> {
+    return this.publish('camera', track, opts.simulcast === false ? undefined : CAMERA_ENCODINGS, opts.height);
+  }
+  publishScreen(track: MediaStreamTrack): Promise<void> {
+    return this.publish('screen', track, undefined);
+  }
+
+  private publish(source: Source, track: MediaStreamTrack, encodings: RTCRtpEncodingParameters[] | undefined, height?: number): Promise<void> {
+    return this.sendQueue.push(async () => {
+      const existing = this.local.get(source);
+      if (existing) {
+        await existing.transceiver.sender.replaceTrack(track);
+        existing.track = track;
+        return;
+      }
+      const pc = this.ensureSendPc();
+      const transceiver = pc.addTransceiver(track, {
+        direction: 'sendonly',
+        ...(encodings ? { sendEncodings: encodings.map((e) => ({ ...e })) } : {}),
+      });
+      const h = height ?? track.getSettings?.().height;
+      this.local.set(source, { source, track, transceiver, height: h, muted: false });
+      await this.negotiateSend();
+    });
+  }
+
+  unpublish(source: Source): Promise<void> {
+    return this.sendQueue.push(async () => {
+      const l = this.local.get(source);
+      if (!l) return;
+      this.local.delete(source);
+      await l.transceiver.sender.replaceTrack(null);
+      l.transceiver.stop();
+      await this.negotiateSend();
+    });
+  }
+
+  /** Device switch without renegotiation. */
+  async replaceTrack(source: Source, track: MediaStreamTrack): Promise<void> {
+    const l = this.local.get(source);
+    if (!l) throw new ConveneError('BAD_REQUEST', `${source} is not published`);
+    track.enabled = !l.muted;
+    await l.transceiver.sender.replaceTrack(track);
+    l.track = track;
+  }
+
+  /** Mic/camera off and on. The server stops forwarding while muted. */
+  async setMuted(source: Source, muted: boolean): Promise<void> {
+    const l = this.local.get(source);
+    await this.sig.request('setSourcePaused', { source, paused: muted });
+    if (l) {
+      l.muted = muted;
+      l.track.enabled = !muted;
+    }
+  }
+
+  isMuted(source: Source): boolean {
+    return this.local.get(source)?.muted ?? true;
+  }
+
+  private ensureSendPc(): RTCPeerConnection {
+    if (this.sendPc) return this.sendPc;
+    const pc = new this.rtc.RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' });
+    pc.addEventListener('connectionstatechange', () => this.onPcState('send', pc));
+    this.sendPc = pc;
+    return pc;
+  }
+
+  private async negotiateSend(): Promise<void> {
+    const pc = this.sendPc;
+    if (!pc) return;
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    await gatheringComplete(pc);
+    const { sdp } = await this.sig.request('publish', { sdp: pc.localDescription!.sdp, tracks: describeTracks(this.local.values()) });
+    await pc.setRemoteDescription({ type: 'answer', sdp });
+  }
+
+  // ---------- subscribing ----------
+
+  /** Coalesces bursts of `renegotiate`: at most one subscribe in flight plus one queued. */
+  private requestSubscribe(): void {
+    if (this.subscribing) {
+      this.subscribeDirty = true;
+      return;
+    }
+    this.subscribing = (async () => {
+      do {
+        this.subscribeDirty = false;
+        try {
+          await this.recvQueue.push(() => this.subscribeOnce());
+        } catch (err) {
+          this.log('warn', 'subscribe failed', { err: String(err) });
+        }
+      } while (this.subscribeDirty && this.state === 'joined');
+      this.subscribing = null;
+    })();
+  }
+
+  /** Resolves when the current subscribe round (if any) has finished. */
+  async settled(): Promise<void> {
+    while (this.subscribing) await this.subscribing;
+  }
+
+  private async subscribeOnce(): Promise<void> {
+    if (this.state !== 'joined') return;
+    const { sdp, consumers } = await this.sig.request('subscribe', {});
+    if (!sdp) return; // nothing published by anyone else yet
+    const pc = this.ensureRecvPc();
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    await gatheringComplete(pc);
+    await this.sig.request('subscribeAnswer', { sdp: pc.localDescription!.sdp });
+    const next = new Map<string, RemoteTrack>();
+    const transceivers = pc.getTransceivers();
+    for (const c of consumers) {
+      const t = transceivers.find((x) => x.mid === c.mid);
+      if (t) next.set(c.consumerId, { ...c, track: t.receiver.track });
+    }
+    for (const [id, rt] of this.remoteTracks) {
+      if (!next.has(id)) {
+        this.remoteTracks.delete(id);
+        this.tileSizes.delete(id);
+        this.emit('trackRemoved', rt);
+      }
+    }
+    for (const [id, rt] of next) {
+      if (!this.remoteTracks.has(id)) {
+        this.remoteTracks.set(id, rt);
+        this.emit('trackAdded', rt);
+      }
+    }
+  }
+
+  private ensureRecvPc(): RTCPeerConnection {
+    if (this.recvPc) return this.recvPc;
+    const pc = new this.rtc.RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' });
+    pc.addEventListener('connectionstatechange', () => this.onPcState('recv', pc));
+    this.recvPc = pc;
+    return pc;
+  }
+
+  private onPcState(which: 'send' | 'recv', pc: RTCPeerConnection): void {
+    this.emit('media', which, pc.connectionState);
+    if (pc.connectionState === 'failed' && this.state === 'joined' && this.sig.open) void this.restartMedia(true);
+  }
+
+  /**
+   * Rebuild both peer connections after a network change: the server drops our transports
+   * (unless our seat was lost anyway), we republish every local track and subscribe again.
+   */
+  private restartMedia(serverHasSeat: boolean): Promise<void> {
+    this.restarting ??= (async () => {
+      try {
+        this.closeMedia();
+        if (serverHasSeat) await this.sig.request('resetMedia', {});
+        const tracks = [...this.local.values()];
+        this.local.clear();
+        for (const l of tracks) {
+          await this.publish(l.source, l.track, l.source === 'camera' ? CAMERA_ENCODINGS : undefined, l.height);
+          if (l.muted) await this.setMuted(l.source, true);
+        }
+        this.requestSubscribe();
+      } finally {
+        this.restarting = null;
+      }
+    })();
+    return this.restarting;
+  }
+
+  private closeMedia(): void {
+    this.sendPc?.close();
+    this.recvPc?.close();
+    this.sendPc = null;
+    this.recvPc = null;
+    for (const rt of this.remoteTracks.values()) this.emit('trackRemoved', rt);
+    this.remoteTracks.clear();
+  }
+
+  /** Tell the SFU how big a remote video is drawn (0×0 = hidden); batched. */
+  setTileSize(consumerId: string, width: number, height: number): void {
+    const w = Math.round(width);
+    const h = Math.round(height);
+    const prev = this.tileSizes.get(consumerId);
+    if (prev && prev.width === w && prev.height === h) return;
+    this.tileSizes.set(consumerId, { width: w, height: h });
+    this.dirtyTiles.add(consumerId);
+    this.tileTimer ??= setTimeout(() => {
+      this.tileTimer = null;
+      const tiles = [...this.dirtyTiles].flatMap((id) => {
+        const s = this.tileSizes.get(id);
+        return s && this.remoteTracks.has(id) ? [{ consumerId: id, ...s }] : [];
+      });
+      this.dirtyTiles.clear();
+      if (tiles.length && this.sig.open) void this.sig.request('setViewport', { tiles }).catch(() => undefined);
+    }, 150);
+  }
+
+  // ---------- chat, hands, host controls ----------
+
+  /** Idempotent: retried with the same client id, so a retry never duplicates. */
+  async sendChat(text: string): Promise<ChatMessage> {
+    const clientMsgId = randomId();
+    let lastErr: unknown;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const { message } = await this.sig.request('chatSend', { clientMsgId, text });
+        this.seenChat.add(message.id);
+        return message;
+      } catch (err) {
+        lastErr = err;
+        if (err instanceof ConveneError && err.code !== 'INTERNAL') throw err;
+        await new Promise((r) => setTimeout(r, 300 * (attempt + 1)));
+      }
+    }
+    throw lastErr;
+  }
+
+  async chatHistory(beforeSeq?: number): Promise<ChatMessage[]> {
+    const { messages } = await this.sig.request('chatHistory', beforeSeq === undefined ? {} : { beforeSeq });
+    for (const m of messages) this.seenChat.add(m.id);
+    return messages;
+  }
+
+  async raiseHand(raised: boolean): Promise<void> {
+    await this.sig.request('raiseHand', { raised });
+  }
+  async lowerHandOf(participantId: string): Promise<void> {
+    await this.sig.request('raiseHand', { raised: false, participantId });
+  }
+  async admit(participantId: string): Promise<void> {
+    await this.sig.request('admit', { participantId });
+  }
+  async deny(participantId: string): Promise<void> {
+    await this.sig.request('deny', { participantId });
+  }
+  async lock(locked: boolean): Promise<void> {
+    await this.sig.request('lock', { locked });
+  }
+  async mute(participantId: string, source: Source): Promise<void> {
+    await this.sig.request('muteParticipant', { participantId, source });
+  }
+  async setAllowSelfUnmute(allow: boolean): Promise<void> {
+    await this.sig.request('setAllowSelfUnmute', { allow });
+  }
+  async remove(participantId: string): Promise<void> {
+    await this.sig.request('removeParticipant', { participantId });
+  }
+  async setRole(participantId: string, role: 'cohost' | 'participant'): Promise<void> {
+    await this.sig.request('setRole', { participantId, role });
+  }
+  async spotlight(participantId: string | null): Promise<void> {
+    await this.sig.request('spotlight', { participantId });
+  }
+  async endForAll(): Promise<void> {
+    await this.sig.request('endMeeting', {});
+  }
+
+  async leave(): Promise<void> {
+    if (TERMINAL.has(this.state)) return;
+    try {
+      if (this.sig.open) await this.sig.request('leave', {});
+    } catch {
+      // Leaving anyway.
+    }
+    this.finish('left');
+  }
+
+  /** Test hook: drop the signalling socket as a network failure would. */
+  simulateSocketDrop(): void {
+    (this.sig as unknown as { ws: { close(): void } | null }).ws?.close();
+  }
+
+  /** Test hook: the raw signalling client. */
+  get signaling(): SignalingClient {
+    return this.sig;
+  }
+
+  /** The peer connections, for getStats() in apps and tests. */
+  get peerConnections(): { send: RTCPeerConnection | null; recv: RTCPeerConnection | null } {
+    return { send: this.sendPc, recv: this.recvPc };
+  }
+}

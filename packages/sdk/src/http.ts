@@ -1,0 +1,77 @@
+import {
+  ConveneError,
+  errorBodySchema,
+  meetingListSchema,
+  meetingSchema,
+  meResponseSchema,
+  type CreateMeetingBody,
+  type Meeting,
+  type MeResponse,
+  type SignInBody,
+  type SignUpBody,
+} from '@convene/protocol';
+import { z } from 'zod';
+
+const authSchema = z.object({ user: z.object({ id: z.string(), handle: z.string(), displayName: z.string() }), token: z.string() });
+export type AuthResult = z.infer<typeof authSchema>;
+
+/**
+ * HTTP API client. In the browser it relies on the session cookie (same origin);
+ * in Node pass the `token` from signUp/signIn (sent as a Bearer token).
+ */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    public token?: string,
+    private readonly fetchImpl: typeof fetch = (...a) => fetch(...a),
+  ) {}
+
+  private async call<T>(method: string, path: string, schema: z.ZodType<T> | null, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const res = await this.fetchImpl(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      credentials: 'include',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const json: unknown = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      const err = errorBodySchema.safeParse(json);
+      if (err.success) throw new ConveneError(err.data.code, err.data.message, err.data.retryAfterMs === undefined ? undefined : { retryAfterMs: err.data.retryAfterMs });
+      throw new ConveneError('INTERNAL', `HTTP ${res.status}`);
+    }
+    return schema ? schema.parse(json) : (json as T);
+  }
+
+  async signUp(body: SignUpBody): Promise<AuthResult> {
+    const r = await this.call('POST', '/api/auth/signup', authSchema, body);
+    this.token = r.token;
+    return r;
+  }
+  async signIn(body: SignInBody): Promise<AuthResult> {
+    const r = await this.call('POST', '/api/auth/signin', authSchema, body);
+    this.token = r.token;
+    return r;
+  }
+  signOut(): Promise<unknown> {
+    return this.call('POST', '/api/auth/signout', null, {});
+  }
+  me(): Promise<MeResponse> {
+    return this.call('GET', '/api/me', meResponseSchema);
+  }
+  createMeeting(body: CreateMeetingBody): Promise<Meeting> {
+    return this.call('POST', '/api/meetings', meetingSchema, body);
+  }
+  async listMeetings(): Promise<Meeting[]> {
+    return (await this.call('GET', '/api/meetings', meetingListSchema)).meetings;
+  }
+  getMeeting(id: string): Promise<Meeting> {
+    return this.call('GET', `/api/meetings/${encodeURIComponent(id)}`, meetingSchema);
+  }
+  inviteUrl(id: string): string {
+    return `${this.baseUrl}/api/meetings/${encodeURIComponent(id)}/invite.ics`;
+  }
+}

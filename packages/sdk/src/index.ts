@@ -1,0 +1,6 @@
+export { MeetingSession, type JoinOptions } from './MeetingSession.ts';
+export { ApiClient, type AuthResult } from './http.ts';
+export { SignalingClient, type WebSocketFactory, type WebSocketLike } from './signaling.ts';
+export { TypedEmitter } from './emitter.ts';
+export { CAMERA_ENCODINGS } from './media.ts';
+export type * from './types.ts';

@@ -1,0 +1,33 @@
+import type { ChatMessage, ConsumerInfo, Participant, RoomState, Source } from '@convene/protocol';
+
+/** WebRTC implementation to use: the browser's globals by default, `@roamhq/wrtc` in Node. */
+export interface WebRtcImpl {
+  RTCPeerConnection: typeof RTCPeerConnection;
+}
+
+/** Pluggable log sink (default: console at warn and above). */
+export type LogSink = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => void;
+
+export type SessionState = 'connecting' | 'lobby' | 'joined' | 'reconnecting' | 'left' | 'removed' | 'ended' | 'denied';
+
+/** A remote track as the app renders it. */
+export interface RemoteTrack extends ConsumerInfo {
+  track: MediaStreamTrack;
+}
+
+export type SessionEvents = {
+  state: [SessionState];
+  participantsJoined: [Participant[]];
+  participantsLeft: [Participant[]];
+  participantUpdated: [Participant];
+  trackAdded: [RemoteTrack];
+  trackRemoved: [RemoteTrack];
+  activeSpeaker: [string | null];
+  room: [RoomState];
+  chat: [ChatMessage];
+  /** Hosts: people waiting in the lobby. */
+  lobby: [Participant[]];
+  mutedByHost: [Source];
+  /** Media transport state of this client ('connected', 'failed', …). */
+  media: ['send' | 'recv', string];
+};

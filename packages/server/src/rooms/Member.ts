@@ -1,0 +1,53 @@
+import type { Notification, Participant, Role, Source } from '@convene/protocol';
+import type { UserRecord } from '../services.ts';
+
+/** The signalling side of one connected client, as the room sees it. */
+export interface ClientLink {
+  send(n: Notification): void;
+  close(code: number, reason: string): void;
+}
+
+/** A participant of a room (joined or waiting in the lobby). */
+export class Member {
+  status: 'lobby' | 'joined' = 'lobby';
+  role: Role;
+  link: ClientLink | null;
+  /** Sources with a live producer, and those paused by the participant or the host. */
+  readonly published = new Set<Source>();
+  readonly paused = new Set<Source>();
+  readonly mutedByHost = new Set<Source>();
+  handRaisedAt: number | null = null;
+  quality = 5;
+  graceTimer: NodeJS.Timeout | null = null;
+  /** Resolves once the media peer exists in the router. */
+  media: Promise<void> | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly user: UserRecord,
+    role: Role,
+    link: ClientLink,
+    readonly resumeToken: string,
+  ) {
+    this.role = role;
+    this.link = link;
+  }
+
+  notify(n: Notification): void {
+    this.link?.send(n);
+  }
+
+  view(): Participant {
+    const sources: Source[] = [];
+    for (const s of this.published) if (!this.paused.has(s)) sources.push(s);
+    return {
+      id: this.id,
+      handle: this.user.handle,
+      displayName: this.user.displayName,
+      role: this.role,
+      sources,
+      handRaisedAt: this.handRaisedAt,
+      quality: this.quality,
+    };
+  }
+}

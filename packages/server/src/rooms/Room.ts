@@ -1,0 +1,268 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ConveneError, type Notification, type Participant, type RoomState, type Source } from '@convene/protocol';
+import type { MeetingRecord, UserRecord } from '../services.ts';
+import type { SfuPool } from '../sfu/SfuPool.ts';
+import type { WorkerEvent } from '../sfu/worker/messages.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { Member, type ClientLink } from './Member.ts';
+
+export type JoinOutcome =
+  | { status: 'joined'; member: Member; resumed: boolean }
+  | { status: 'lobby'; member: Member };
+
+export interface RoomOptions {
+  /** How long a dropped client keeps its seat before it counts as left. */
+  resumeGraceMs: number;
+  /** Window for coalescing join/leave notifications (a join storm becomes one message). */
+  batchMs: number;
+}
+
+type RoomEventsHook = { onEmpty: (room: Room) => void; onEnded: (room: Room) => void };
+
+/**
+ * Live state of one meeting: members, lobby, roles, hands, spotlight, and its media router.
+ * Pure signalling domain: media calls go to the SfuPool, messages go out through ClientLinks.
+ */
+export class Room {
+  readonly members = new Map<string, Member>();
+  locked = false;
+  allowSelfUnmute = true;
+  spotlightId: string | null = null;
+  activeSpeakerId: string | null = null;
+  closed = false;
+  /** Users removed by a host: they may come back only through the lobby. */
+  private readonly removedUsers = new Set<string>();
+  private pendingJoined = new Set<Member>();
+  private pendingLeft: Participant[] = [];
+  private batchTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly meeting: MeetingRecord,
+    private readonly pool: SfuPool,
+    private readonly log: Logger,
+    private readonly opts: RoomOptions,
+    private readonly hooks: RoomEventsHook,
+  ) {}
+
+  get id(): string {
+    return this.meeting.id;
+  }
+
+  get lobbyEnabled(): boolean {
+    return this.meeting.lobby;
+  }
+
+  joined(): Member[] {
+    return [...this.members.values()].filter((m) => m.status === 'joined');
+  }
+
+  state(): RoomState {
+    const handQueue = this.joined()
+      .filter((m) => m.handRaisedAt !== null)
+      .sort((a, b) => a.handRaisedAt! - b.handRaisedAt!)
+      .map((m) => m.id);
+    return {
+      locked: this.locked,
+      lobby: this.lobbyEnabled,
+      allowSelfUnmute: this.allowSelfUnmute,
+      spotlightId: this.spotlightId,
+      activeSpeakerId: this.activeSpeakerId,
+      handQueue,
+    };
+  }
+
+  /** Join, or resume the seat of `resumeToken` (same user) after a dropped connection. */
+  async join(user: UserRecord, link: ClientLink, resumeToken: string | undefined): Promise<JoinOutcome> {
+    if (this.closed) throw new ConveneError('MEETING_ENDED', 'the meeting has ended');
+    if (resumeToken) {
+      const m = [...this.members.values()].find((x) => x.resumeToken === resumeToken && x.user.id === user.id);
+      if (m) return this.resume(m, link);
+    }
+    const isHost = user.id === this.meeting.hostId;
+    if (this.locked && !isHost) throw new ConveneError('MEETING_LOCKED', 'the meeting is locked');
+    const m = new Member(randomUUID(), user, isHost ? 'host' : 'participant', link, randomBytes(24).toString('base64url'));
+    this.members.set(m.id, m);
+    const mustWait = !isHost && (this.lobbyEnabled || this.removedUsers.has(user.id));
+    if (mustWait) {
+      this.broadcastLobby();
+      return { status: 'lobby', member: m };
+    }
+    await this.admitMember(m);
+    return { status: 'joined', member: m, resumed: false };
+  }
+
+  private async resume(m: Member, link: ClientLink): Promise<JoinOutcome> {
+    if (m.graceTimer) clearTimeout(m.graceTimer);
+    m.graceTimer = null;
+    const old = m.link;
+    m.link = link;
+    if (old && old !== link) old.close(4000, 'resumed elsewhere');
+    if (m.status === 'lobby') return { status: 'lobby', member: m };
+    await m.media;
+    return { status: 'joined', member: m, resumed: true };
+  }
+
+  private async admitMember(m: Member): Promise<void> {
+    m.status = 'joined';
+    m.media = this.pool.call('createPeer', { routerId: this.id, peerId: m.id });
+    await m.media;
+    this.pendingJoined.add(m);
+    this.scheduleBatch();
+  }
+
+  /** The client's socket closed: keep the seat for a grace period so it can resume. */
+  detach(m: Member, link: ClientLink): void {
+    if (m.link !== link || !this.members.has(m.id)) return;
+    m.link = null;
+    m.graceTimer = setTimeout(() => void this.leave(m), this.opts.resumeGraceMs);
+    m.graceTimer.unref();
+  }
+
+  async leave(m: Member): Promise<void> {
+    if (!this.members.delete(m.id)) return;
+    if (m.graceTimer) clearTimeout(m.graceTimer);
+    if (m.status === 'lobby') {
+      this.broadcastLobby();
+      return;
+    }
+    if (this.spotlightId === m.id) {
+      this.spotlightId = null;
+      this.broadcastRoom();
+    }
+    if (this.pendingJoined.delete(m)) {
+      // Joined and left inside one batch window: nobody needs to hear about it.
+    } else {
+      this.pendingLeft.push(m.view());
+      this.scheduleBatch();
+    }
+    await this.pool.call('closePeer', { routerId: this.id, peerId: m.id }).catch(() => undefined);
+    if (m.handRaisedAt !== null) this.broadcastRoom();
+    if (this.members.size === 0) this.hooks.onEmpty(this);
+  }
+
+  // ---- notifications ----
+
+  broadcast(n: Notification, except?: Member): void {
+    for (const m of this.members.values()) if (m.status === 'joined' && m !== except) m.notify(n);
+  }
+
+  broadcastRoom(): void {
+    this.broadcast({ method: 'roomUpdated', data: { room: this.state() } });
+  }
+
+  broadcastParticipant(m: Member): void {
+    this.broadcast({ method: 'participantUpdated', data: { participant: m.view() } });
+  }
+
+  broadcastLobby(): void {
+    const waiting = [...this.members.values()].filter((x) => x.status === 'lobby').map((x) => x.view());
+    for (const m of this.joined()) if (m.role !== 'participant') m.notify({ method: 'lobbyChanged', data: { waiting } });
+  }
+
+  private scheduleBatch(): void {
+    if (this.batchTimer) return;
+    this.batchTimer = setTimeout(() => this.flushBatch(), this.opts.batchMs);
+    this.batchTimer.unref();
+  }
+
+  private flushBatch(): void {
+    this.batchTimer = null;
+    const joined = [...this.pendingJoined];
+    this.pendingJoined.clear();
+    const left = this.pendingLeft;
+    this.pendingLeft = [];
+    if (joined.length > 0) {
+      const views = joined.map((m) => m.view());
+      const ids = new Set(joined.map((m) => m.id));
+      for (const m of this.joined()) {
+        const others = ids.has(m.id) ? views.filter((v) => v.id !== m.id) : views;
+        if (others.length > 0) m.notify({ method: 'participantsJoined', data: { participants: others } });
+      }
+    }
+    if (left.length > 0) this.broadcast({ method: 'participantsLeft', data: { participantIds: left.map((p) => p.id) } });
+  }
+
+  // ---- host controls (permission checks happen in the signalling layer) ----
+
+  async admit(target: Member): Promise<void> {
+    if (target.status !== 'lobby') return;
+    this.removedUsers.delete(target.user.id);
+    await this.admitMember(target);
+    target.notify({ method: 'admitted', data: {} });
+    this.broadcastLobby();
+  }
+
+  deny(target: Member): void {
+    if (target.status !== 'lobby') return;
+    this.members.delete(target.id);
+    target.notify({ method: 'denied', data: {} });
+    target.link?.close(4003, 'denied');
+    this.broadcastLobby();
+  }
+
+  async remove(target: Member): Promise<void> {
+    this.removedUsers.add(target.user.id);
+    target.notify({ method: 'removed', data: {} });
+    target.link?.close(4003, 'removed');
+    await this.leave(target);
+  }
+
+  async end(): Promise<void> {
+    this.broadcast({ method: 'meetingEnded', data: {} });
+    for (const m of this.members.values()) m.link?.close(4010, 'meeting ended');
+    this.hooks.onEnded(this);
+  }
+
+  // ---- media ----
+
+  async setSourcePaused(m: Member, source: Source, paused: boolean): Promise<void> {
+    if (paused) m.paused.add(source);
+    else m.paused.delete(source);
+    if (!paused) m.mutedByHost.delete(source);
+    await this.pool.call('setSourcePaused', { routerId: this.id, peerId: m.id, source, paused });
+    this.broadcastParticipant(m);
+  }
+
+  onMediaEvent(e: WorkerEvent): void {
+    switch (e.event) {
+      case 'produceradded':
+      case 'producerclosed': {
+        const m = this.members.get(e.peerId);
+        if (m) {
+          if (e.event === 'produceradded') m.published.add(e.source);
+          else m.published.delete(e.source);
+          this.broadcastParticipant(m);
+        }
+        this.broadcast({ method: 'renegotiate', data: {} }, m);
+        return;
+      }
+      case 'activespeaker':
+        this.activeSpeakerId = e.peerId;
+        this.broadcast({ method: 'activeSpeaker', data: { participantId: e.peerId } });
+        return;
+      case 'transportstate': {
+        const m = this.members.get(e.peerId);
+        if (!m) return;
+        const q = e.state === 'connected' ? 5 : e.state === 'disconnected' ? 1 : e.state === 'failed' ? 0 : m.quality;
+        if (q !== m.quality) {
+          m.quality = q;
+          this.broadcastParticipant(m);
+        }
+        return;
+      }
+      default: {
+        const never: never = e;
+        this.log.warn({ e: never }, 'unknown media event');
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    for (const m of this.members.values()) if (m.graceTimer) clearTimeout(m.graceTimer);
+    this.members.clear();
+    await this.pool.closeRouter(this.id).catch(() => undefined);
+  }
+}

@@ -1,0 +1,73 @@
+import type { MeetingService, MeetingRecord } from '../services.ts';
+import type { SfuPool } from '../sfu/SfuPool.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+import { Room, type RoomOptions } from './Room.ts';
+
+/**
+ * Where live rooms are found. In-memory on a single node; a Redis-backed registry (rooms placed
+ * across nodes) implements the same interface later.
+ */
+export interface LiveRooms {
+  get(meetingId: string): Room | undefined;
+  getOrCreate(meeting: MeetingRecord): Promise<Room>;
+  close(): Promise<void>;
+}
+
+export class InMemoryRooms implements LiveRooms {
+  private readonly rooms = new Map<string, Room>();
+  private readonly creating = new Map<string, Promise<Room>>();
+
+  constructor(
+    private readonly pool: SfuPool,
+    private readonly meetings: MeetingService,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+    private readonly opts: RoomOptions,
+  ) {
+    pool.on('event', (e) => this.rooms.get(e.routerId)?.onMediaEvent(e));
+  }
+
+  get(meetingId: string): Room | undefined {
+    return this.rooms.get(meetingId);
+  }
+
+  getOrCreate(meeting: MeetingRecord): Promise<Room> {
+    const live = this.rooms.get(meeting.id);
+    if (live && !live.closed) return Promise.resolve(live);
+    let p = this.creating.get(meeting.id);
+    if (!p) {
+      p = this.create(meeting).finally(() => this.creating.delete(meeting.id));
+      this.creating.set(meeting.id, p);
+    }
+    return p;
+  }
+
+  private async create(meeting: MeetingRecord): Promise<Room> {
+    await this.pool.createRouter(meeting.id);
+    const log = this.log.child({ room: meeting.id });
+    const room = new Room(meeting, this.pool, log, this.opts, {
+      onEmpty: (r) => void this.drop(r),
+      onEnded: (r) => {
+        void this.meetings.markEnded(r.id).catch((err: unknown) => log.error({ err }, 'markEnded failed'));
+        void this.drop(r);
+      },
+    });
+    this.rooms.set(meeting.id, room);
+    this.metrics.rooms.set(this.rooms.size);
+    log.info('room opened');
+    return room;
+  }
+
+  private async drop(room: Room): Promise<void> {
+    if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
+    this.metrics.rooms.set(this.rooms.size);
+    await room.close();
+    this.log.info({ room: room.id }, 'room closed');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.rooms.values()].map((r) => r.close()));
+    this.rooms.clear();
+  }
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from './config/config.ts';
+import { buildHttpApp } from './http/app.ts';
+import { InMemoryRooms } from './rooms/RoomRegistry.ts';
+import { createServices } from './services-impl.ts';
+import { SfuPool } from './sfu/SfuPool.ts';
+import { registerSignaling } from './signaling/register.ts';
+import { createLogger, type Logger } from './telemetry/logger.ts';
+import { createMetrics } from './telemetry/metrics.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  config: Config;
+  /** http://host:port the server listens on. */
+  url: string;
+  pool: SfuPool;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/**
+ * Compose and start one Convene node: durable services → media workers → live rooms →
+ * HTTP + signalling. `overrides` are env-style keys (tests pass PORT=0, DATA_DIR=memory://).
+ */
+export async function startServer(overrides: Record<string, string> = {}): Promise<RunningServer> {
+  const config = loadConfig({ ...process.env, ...overrides });
+  const log = createLogger(config.LOG_LEVEL);
+  const metrics = createMetrics();
+  const services = await createServices(config, log);
+  const pool = new SfuPool(
+    config.sfuWorkers,
+    { additionalHosts: config.RTC_ADDITIONAL_HOSTS, portRange: [config.RTC_MIN_PORT, config.RTC_MAX_PORT] },
+    log,
+  );
+  const rooms = new InMemoryRooms(pool, services.meetings, log, metrics, {
+    resumeGraceMs: config.RESUME_GRACE_SECONDS * 1000,
+    batchMs: 150,
+  });
+  const app = await buildHttpApp({ config, log, metrics, services });
+  registerSignaling(app, { services, rooms, pool, metrics, log });
+
+  const statsTimer = setInterval(() => {
+    void pool.stats().then((all) => {
+      let producers = 0;
+      let consumers = 0;
+      let forwarded = 0;
+      for (const s of all) {
+        producers += s.producers;
+        consumers += s.consumers;
+        forwarded += s.forwarded;
+      }
+      metrics.producers.set(producers);
+      metrics.consumers.set(consumers);
+      const prev = (metrics.rtpForwarded as unknown as { hashMap: Record<string, { value: number }> }).hashMap['']?.value ?? 0;
+      if (forwarded > prev) metrics.rtpForwarded.inc(forwarded - prev);
+    }, () => undefined);
+  }, 5000);
+  statsTimer.unref();
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+  log.info({ url, mediaWorkers: pool.workerCount }, 'convene listening');
+  return {
+    app,
+    config,
+    url,
+    pool,
+    log,
+    async close() {
+      clearInterval(statsTimer);
+      await app.close();
+      await rooms.close();
+      await pool.close();
+      await services.close();
+    },
+  };
+}

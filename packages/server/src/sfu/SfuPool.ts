@@ -1,0 +1,140 @@
+import { Worker } from 'node:worker_threads';
+import { ConveneError } from '@convene/protocol';
+import type { Logger } from '../telemetry/logger.ts';
+import type { TransportNetworkOptions } from './codecs.ts';
+import { SafeEmitter } from './events.ts';
+import type { FromWorker, WorkerCalls, WorkerEvent, WorkerMethod, WorkerStats } from './worker/messages.ts';
+import { WorkerHost } from './worker/WorkerHost.ts';
+
+interface Channel {
+  call<M extends WorkerMethod>(method: M, args: WorkerCalls[M]['args']): Promise<WorkerCalls[M]['result']>;
+  close(): Promise<void>;
+  routers: number;
+}
+
+type PoolEvents = { event: [WorkerEvent] };
+
+/**
+ * The media plane of one node: N media workers (worker threads, like mediasoup workers), each
+ * hosting whole routers, so a node uses every core. Rooms go to the worker with the fewest routers.
+ * `workers: 0` runs a single host inline on the main thread (unit tests).
+ */
+export class SfuPool extends SafeEmitter<PoolEvents> {
+  private readonly channels: Channel[] = [];
+  private readonly routerChannel = new Map<string, Channel>();
+
+  constructor(
+    workers: number,
+    net: TransportNetworkOptions,
+    private readonly log: Logger,
+  ) {
+    super();
+    const n = Math.max(1, workers);
+    const [lo, hi] = net.portRange;
+    const span = Math.floor((hi - lo + 1) / n);
+    for (let i = 0; i < n; i++) {
+      // Disjoint UDP port ranges per worker so workers never race for a port.
+      const range: [number, number] = [lo + i * span, i === n - 1 ? hi : lo + (i + 1) * span - 1];
+      const wnet = { ...net, portRange: range };
+      this.channels.push(workers === 0 ? this.inline(wnet) : this.thread(i, wnet));
+    }
+  }
+
+  private inline(net: TransportNetworkOptions): Channel {
+    const host = new WorkerHost(net, (e) => this.safeEmit('event', e));
+    return {
+      routers: 0,
+      call: (m, a) => host.handle(m, a),
+      close: async () => host.close(),
+    };
+  }
+
+  private thread(index: number, net: TransportNetworkOptions): Channel {
+    const url = new URL('./worker/bootstrap.mjs', import.meta.url);
+    const worker = new Worker(url, { workerData: { net }, execArgv: [], name: `media-${index}` });
+    worker.unref();
+    const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+    let nextId = 1;
+    let dead = false;
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.kind === 'event') {
+        this.safeEmit('event', msg.payload);
+        return;
+      }
+      const p = pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(new ConveneError(msg.error.code, msg.error.message));
+    });
+    const fail = (err: Error) => {
+      dead = true;
+      for (const p of pending.values()) p.reject(new ConveneError('INTERNAL', 'media worker stopped', { cause: err }));
+      pending.clear();
+    };
+    worker.on('error', (err) => {
+      this.log.error({ err, worker: index }, 'media worker crashed');
+      fail(err);
+    });
+    worker.on('exit', (code) => fail(new Error(`media worker exited with ${code}`)));
+    return {
+      routers: 0,
+      call: (method, args) =>
+        new Promise((resolve, reject) => {
+          if (dead) return reject(new ConveneError('INTERNAL', 'media worker unavailable'));
+          const id = nextId++;
+          pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+          worker.postMessage({ id, method, args });
+        }),
+      close: async () => {
+        await worker.terminate();
+      },
+    };
+  }
+
+  get workerCount(): number {
+    return this.channels.length;
+  }
+
+  async createRouter(routerId: string): Promise<void> {
+    if (this.routerChannel.has(routerId)) return;
+    const ch = this.channels.reduce((a, b) => (b.routers < a.routers ? b : a));
+    ch.routers++;
+    this.routerChannel.set(routerId, ch);
+    try {
+      await ch.call('createRouter', { routerId });
+    } catch (err) {
+      ch.routers--;
+      this.routerChannel.delete(routerId);
+      throw err;
+    }
+  }
+
+  async closeRouter(routerId: string): Promise<void> {
+    const ch = this.routerChannel.get(routerId);
+    if (!ch) return;
+    this.routerChannel.delete(routerId);
+    ch.routers--;
+    await ch.call('closeRouter', { routerId });
+  }
+
+  /** Call into the worker that hosts `routerId`. */
+  call<M extends Exclude<WorkerMethod, 'createRouter' | 'closeRouter' | 'stats'>>(
+    method: M,
+    args: WorkerCalls[M]['args'] & { routerId: string },
+  ): Promise<WorkerCalls[M]['result']> {
+    const ch = this.routerChannel.get(args.routerId);
+    if (!ch) return Promise.reject(new ConveneError('NOT_FOUND', 'room has no media router'));
+    return ch.call(method, args);
+  }
+
+  async stats(): Promise<WorkerStats[]> {
+    return Promise.all(this.channels.map((c) => c.call('stats', {})));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.channels.map((c) => c.close()));
+    this.routerChannel.clear();
+    this.removeAllListeners();
+  }
+}

@@ -1,0 +1,118 @@
+import { performance } from 'node:perf_hooks';
+import { ConveneError } from '@convene/protocol';
+import type { TransportNetworkOptions } from '../codecs.ts';
+import { Router } from '../Router.ts';
+import type { WorkerCalls, WorkerEvent, WorkerMethod, WorkerStats } from './messages.ts';
+
+/**
+ * Everything a media worker runs: its routers, and the dispatch of calls from the main thread.
+ * Runs the same inside a worker thread or inline (tests, SFU_WORKERS=inline).
+ */
+export class WorkerHost {
+  private readonly routers = new Map<string, Router>();
+  private forwardedClosed = 0;
+  private elu = performance.eventLoopUtilization();
+
+  constructor(
+    private readonly net: TransportNetworkOptions,
+    private readonly emit: (e: WorkerEvent) => void,
+  ) {}
+
+  private router(id: string): Router {
+    const r = this.routers.get(id);
+    if (!r) throw new ConveneError('NOT_FOUND', 'no such router');
+    return r;
+  }
+
+  async handle<M extends WorkerMethod>(method: M, args: WorkerCalls[M]['args']): Promise<WorkerCalls[M]['result']> {
+    // Each case narrows `args` to its method's shape (the message was built by SfuPool from typed calls).
+    const a = args as { routerId: string; peerId: string };
+    switch (method) {
+      case 'createRouter':
+        return this.createRouter(a.routerId) as never;
+      case 'closeRouter': {
+        const r = this.routers.get(a.routerId);
+        if (r) {
+          this.forwardedClosed += r.forwarded;
+          this.routers.delete(a.routerId);
+          r.close();
+        }
+        return undefined as never;
+      }
+      case 'createPeer':
+        this.router(a.routerId).createPeer(a.peerId);
+        return undefined as never;
+      case 'closePeer':
+        this.routers.get(a.routerId)?.closePeer(a.peerId);
+        return undefined as never;
+      case 'resetTransports':
+        this.router(a.routerId).peer(a.peerId).resetTransports();
+        return undefined as never;
+      case 'publish': {
+        const x = args as WorkerCalls['publish']['args'];
+        return { sdp: await this.router(x.routerId).peer(x.peerId).publish(x.sdp, x.tracks) } as never;
+      }
+      case 'subscribe': {
+        const x = args as WorkerCalls['subscribe']['args'];
+        return (await this.router(x.routerId).peer(x.peerId).subscribe()) as never;
+      }
+      case 'subscribeAnswer': {
+        const x = args as WorkerCalls['subscribeAnswer']['args'];
+        await this.router(x.routerId).peer(x.peerId).subscribeAnswer(x.sdp);
+        return undefined as never;
+      }
+      case 'setSourcePaused': {
+        const x = args as WorkerCalls['setSourcePaused']['args'];
+        this.router(x.routerId).setSourcePaused(x.peerId, x.source, x.paused);
+        return undefined as never;
+      }
+      case 'setViewport': {
+        const x = args as WorkerCalls['setViewport']['args'];
+        this.router(x.routerId).peer(x.peerId).setViewport(x.tiles);
+        return undefined as never;
+      }
+      case 'stats':
+        return this.stats() as never;
+      default: {
+        const never: never = method;
+        throw new ConveneError('BAD_REQUEST', `unknown worker method ${String(never)}`);
+      }
+    }
+  }
+
+  private createRouter(routerId: string): void {
+    if (this.routers.has(routerId)) return;
+    const r = new Router(routerId, this.net);
+    r.on('produceradded', (peerId, p) =>
+      this.emit({ event: 'produceradded', routerId, peerId, producerId: p.id, kind: p.kind, source: p.source }),
+    );
+    r.on('producerclosed', (peerId, p) => this.emit({ event: 'producerclosed', routerId, peerId, producerId: p.id, source: p.source }));
+    r.on('activespeaker', (peerId) => this.emit({ event: 'activespeaker', routerId, peerId }));
+    r.on('transportstate', (peerId, direction, state) => this.emit({ event: 'transportstate', routerId, peerId, direction, state }));
+    this.routers.set(routerId, r);
+  }
+
+  stats(): WorkerStats {
+    let peers = 0;
+    let producers = 0;
+    let consumers = 0;
+    let forwarded = this.forwardedClosed;
+    for (const r of this.routers.values()) {
+      forwarded += r.forwarded;
+      for (const p of r.peers.values()) {
+        peers++;
+        producers += p.producers.size;
+        consumers += p.consumers.size;
+      }
+    }
+    const now = performance.eventLoopUtilization();
+    const delta = performance.eventLoopUtilization(now, this.elu);
+    this.elu = now;
+    return { routers: this.routers.size, peers, producers, consumers, forwarded, eventLoopUtilization: delta.utilization };
+  }
+
+  close(): void {
+    for (const r of this.routers.values()) r.close();
+    this.routers.clear();
+  }
+}

@@ -1,0 +1,44 @@
+import type { ConsumerInfo, ErrorCode, PublishedTrack, Source } from '@convene/protocol';
+import type { TransportState } from '../WebRtcTransport.ts';
+
+/** Calls from the main thread into a media worker. Results are plain, structured-clonable data. */
+export interface WorkerCalls {
+  createRouter: { args: { routerId: string }; result: void };
+  closeRouter: { args: { routerId: string }; result: void };
+  createPeer: { args: { routerId: string; peerId: string }; result: void };
+  closePeer: { args: { routerId: string; peerId: string }; result: void };
+  resetTransports: { args: { routerId: string; peerId: string }; result: void };
+  publish: { args: { routerId: string; peerId: string; sdp: string; tracks: PublishedTrack[] }; result: { sdp: string } };
+  subscribe: { args: { routerId: string; peerId: string }; result: { sdp: string; consumers: ConsumerInfo[] } };
+  subscribeAnswer: { args: { routerId: string; peerId: string; sdp: string }; result: void };
+  setSourcePaused: { args: { routerId: string; peerId: string; source: Source; paused: boolean }; result: void };
+  setViewport: {
+    args: { routerId: string; peerId: string; tiles: { consumerId: string; width: number; height: number }[] };
+    result: void;
+  };
+  stats: { args: Record<string, never>; result: WorkerStats };
+}
+export type WorkerMethod = keyof WorkerCalls;
+
+export interface WorkerStats {
+  routers: number;
+  peers: number;
+  producers: number;
+  consumers: number;
+  /** Packets forwarded since the worker started. */
+  forwarded: number;
+  /** RSS is per process; CPU is this thread's (worker_threads do not split process.cpuUsage). */
+  eventLoopUtilization: number;
+}
+
+export type WorkerEvent =
+  | { event: 'produceradded'; routerId: string; peerId: string; producerId: string; kind: 'audio' | 'video'; source: Source }
+  | { event: 'producerclosed'; routerId: string; peerId: string; producerId: string; source: Source }
+  | { event: 'activespeaker'; routerId: string; peerId: string | null }
+  | { event: 'transportstate'; routerId: string; peerId: string; direction: 'send' | 'recv'; state: TransportState };
+
+export type ToWorker = { id: number; method: WorkerMethod; args: unknown };
+export type FromWorker =
+  | { kind: 'result'; id: number; ok: true; result: unknown }
+  | { kind: 'result'; id: number; ok: false; error: { code: ErrorCode; message: string } }
+  | { kind: 'event'; payload: WorkerEvent };

@@ -1,0 +1,169 @@
+import { ConveneError, type Method, type ParsedRequestData, type RequestResult } from '@convene/protocol';
+import type { Member } from '../rooms/Member.ts';
+import { can, canSelfUnmute, canTarget, type HostAction } from '../rooms/permissions.ts';
+import type { Room } from '../rooms/Room.ts';
+import type { SignalingContext, SignalingSession } from './session.ts';
+
+type Handler<M extends Method> = (s: SignalingSession, data: ParsedRequestData<M>, ctx: SignalingContext) => Promise<RequestResult<M>>;
+type Handlers = { [M in Method]: Handler<M> };
+
+function joined(s: SignalingSession): { room: Room; me: Member } {
+  if (!s.room || !s.member || s.member.status !== 'joined' || !s.room.members.has(s.member.id)) {
+    throw new ConveneError('NOT_JOINED', 'join the meeting first');
+  }
+  return { room: s.room, me: s.member };
+}
+
+function target(room: Room, me: Member, id: string, action: HostAction): Member {
+  if (!can(me.role, action)) throw new ConveneError('FORBIDDEN', `only hosts may ${action}`);
+  const t = room.members.get(id);
+  if (!t) throw new ConveneError('NOT_FOUND', 'no such participant');
+  if (!canTarget(me.role, t.role, action)) throw new ConveneError('FORBIDDEN', `cannot ${action} this participant`);
+  return t;
+}
+
+const ok = {} as Record<string, never>;
+
+export const handlers: Handlers = {
+  async join(s, d, ctx) {
+    if (s.member && d.resumeToken !== s.member.resumeToken) throw new ConveneError('ALREADY_JOINED', 'already joined');
+    const meeting = await ctx.services.meetings.authorizeJoin({ meetingId: d.meetingId, user: s.user, code: d.code, clientKey: s.clientKey });
+    const room = await ctx.rooms.getOrCreate(meeting);
+    const t0 = performance.now();
+    const out = await room.join(s.user, s.link, d.resumeToken);
+    s.room = room;
+    s.member = out.member;
+    if (out.status === 'lobby') return { status: 'lobby', resumeToken: out.member.resumeToken };
+    ctx.metrics.joinSeconds.observe((performance.now() - t0) / 1000);
+    const me = out.member;
+    return {
+      status: 'joined',
+      self: me.view(),
+      participants: room.joined().filter((m) => m !== me).map((m) => m.view()),
+      room: room.state(),
+      resumeToken: me.resumeToken,
+      resumed: out.resumed,
+    };
+  },
+  async publish(s, d, ctx) {
+    const { room, me } = joined(s);
+    return ctx.pool.call('publish', { routerId: room.id, peerId: me.id, sdp: d.sdp, tracks: d.tracks });
+  },
+  async subscribe(s, _d, ctx) {
+    const { room, me } = joined(s);
+    return ctx.pool.call('subscribe', { routerId: room.id, peerId: me.id });
+  },
+  async subscribeAnswer(s, d, ctx) {
+    const { room, me } = joined(s);
+    await ctx.pool.call('subscribeAnswer', { routerId: room.id, peerId: me.id, sdp: d.sdp });
+    return ok;
+  },
+  async resetMedia(s, _d, ctx) {
+    const { room, me } = joined(s);
+    await ctx.pool.call('resetTransports', { routerId: room.id, peerId: me.id });
+    return ok;
+  },
+  async setSourcePaused(s, d) {
+    const { room, me } = joined(s);
+    if (!d.paused && !canSelfUnmute(me.role, room.allowSelfUnmute, me.mutedByHost.has(d.source))) {
+      throw new ConveneError('FORBIDDEN', 'the host has disabled unmuting');
+    }
+    await room.setSourcePaused(me, d.source, d.paused);
+    return ok;
+  },
+  async setViewport(s, d, ctx) {
+    const { room, me } = joined(s);
+    await ctx.pool.call('setViewport', { routerId: room.id, peerId: me.id, tiles: d.tiles });
+    return ok;
+  },
+  async chatSend(s, d, ctx) {
+    const { room } = joined(s);
+    const message = await ctx.services.chat.send(room.id, s.user, d.clientMsgId, d.text);
+    room.broadcast({ method: 'chatMessage', data: { message } });
+    return { message };
+  },
+  async chatHistory(s, d, ctx) {
+    const { room } = joined(s);
+    return { messages: await ctx.services.chat.history(room.id, d.beforeSeq, d.limit) };
+  },
+  async raiseHand(s, d) {
+    const { room, me } = joined(s);
+    let who = me;
+    if (d.participantId && d.participantId !== me.id) {
+      if (d.raised) throw new ConveneError('FORBIDDEN', 'you can only raise your own hand');
+      who = target(room, me, d.participantId, 'lowerHand');
+    }
+    const next = d.raised ? (who.handRaisedAt ?? Date.now()) : null;
+    if (next !== who.handRaisedAt) {
+      who.handRaisedAt = next;
+      room.broadcastParticipant(who);
+      room.broadcastRoom();
+    }
+    return ok;
+  },
+  async admit(s, d) {
+    const { room, me } = joined(s);
+    await room.admit(target(room, me, d.participantId, 'admit'));
+    return ok;
+  },
+  async deny(s, d) {
+    const { room, me } = joined(s);
+    room.deny(target(room, me, d.participantId, 'deny'));
+    return ok;
+  },
+  async lock(s, d) {
+    const { room, me } = joined(s);
+    if (!can(me.role, 'lock')) throw new ConveneError('FORBIDDEN', 'only hosts may lock');
+    room.locked = d.locked;
+    room.broadcastRoom();
+    return ok;
+  },
+  async muteParticipant(s, d) {
+    const { room, me } = joined(s);
+    const t = target(room, me, d.participantId, 'mute');
+    await room.setSourcePaused(t, d.source, true);
+    t.mutedByHost.add(d.source);
+    t.notify({ method: 'mutedByHost', data: { source: d.source } });
+    return ok;
+  },
+  async setAllowSelfUnmute(s, d) {
+    const { room, me } = joined(s);
+    if (!can(me.role, 'setAllowSelfUnmute')) throw new ConveneError('FORBIDDEN', 'only hosts may change this');
+    room.allowSelfUnmute = d.allow;
+    room.broadcastRoom();
+    return ok;
+  },
+  async removeParticipant(s, d) {
+    const { room, me } = joined(s);
+    await room.remove(target(room, me, d.participantId, 'remove'));
+    return ok;
+  },
+  async setRole(s, d) {
+    const { room, me } = joined(s);
+    const t = target(room, me, d.participantId, 'setRole');
+    t.role = d.role;
+    room.broadcastParticipant(t);
+    if (t.role !== 'participant') room.broadcastLobby();
+    return ok;
+  },
+  async spotlight(s, d) {
+    const { room, me } = joined(s);
+    if (d.participantId !== null) target(room, me, d.participantId, 'spotlight');
+    else if (!can(me.role, 'spotlight')) throw new ConveneError('FORBIDDEN', 'only hosts may spotlight');
+    room.spotlightId = d.participantId;
+    room.broadcastRoom();
+    return ok;
+  },
+  async endMeeting(s) {
+    const { room, me } = joined(s);
+    if (!can(me.role, 'endMeeting')) throw new ConveneError('FORBIDDEN', 'only the host may end the meeting');
+    await room.end();
+    return ok;
+  },
+  async leave(s) {
+    if (s.room && s.member) await s.room.leave(s.member);
+    s.member = null;
+    s.room = null;
+    return ok;
+  },
+};
