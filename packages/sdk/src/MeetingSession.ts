@@ -378,7 +378,9 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
 
   private ensureRecvPc(): RTCPeerConnection {
     if (this.recvPc) return this.recvPc;
-    const pc = new this.rtc.RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' });
+    // 'balanced': once every forwarded track is gone the server's offer holds only rejected
+    // m-lines and no BUNDLE group, which 'max-bundle' would refuse.
+    const pc = new this.rtc.RTCPeerConnection({ iceServers: [], bundlePolicy: 'balanced' });
     pc.addEventListener('connectionstatechange', () => this.onPcState('recv', pc));
     this.recvPc = pc;
     return pc;
@@ -419,6 +421,11 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
     this.recvPc = null;
     for (const rt of this.remoteTracks.values()) this.emit('trackRemoved', rt);
     this.remoteTracks.clear();
+  }
+
+  /** Rebuild media after a network change (also done automatically when a connection fails). */
+  reconnectMedia(): Promise<void> {
+    return this.restartMedia(true);
   }
 
   /** Tell the SFU how big a remote video is drawn (0×0 = hidden); batched. */

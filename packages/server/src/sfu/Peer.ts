@@ -111,7 +111,7 @@ export class Peer extends SafeEmitter<PeerEvents> {
         if (c.closed || c.producer.closed) {
           this.consumers.delete(pid);
           c.close();
-          t.pc.removeTrack(c.transceiver.sender);
+          c.transceiver.stop(); // next offer retires the m-line (port 0)
         }
       }
       for (const p of this.hooks.otherProducers()) {

@@ -157,7 +157,8 @@ export const handlers: Handlers = {
   async endMeeting(s) {
     const { room, me } = joined(s);
     if (!can(me.role, 'endMeeting')) throw new ConveneError('FORBIDDEN', 'only the host may end the meeting');
-    await room.end();
+    // Answer first, then end (ending closes every socket, the caller's included).
+    setImmediate(() => void room.end());
     return ok;
   },
   async leave(s) {

@@ -34,6 +34,8 @@ export class SignalingSession {
   member: Member | null = null;
   readonly link: ClientLink;
   private readonly bucket = new TokenBucket(100, 50);
+  /** Requests of one connection run one at a time, in arrival order (like LiveKit's signal loop). */
+  private queue: Promise<void> = Promise.resolve();
   private readonly log: Logger;
 
   constructor(
@@ -47,7 +49,9 @@ export class SignalingSession {
       send: (n: Notification) => this.sendFrame({ kind: 'notification', ...n }),
       close: (code, reason) => socket.close(code, reason),
     };
-    socket.on('message', (raw, isBinary) => void this.onFrame(raw as Buffer, isBinary));
+    socket.on('message', (raw, isBinary) => {
+      this.queue = this.queue.then(() => this.onFrame(raw as Buffer, isBinary));
+    });
     socket.on('close', () => this.onClose());
     socket.on('error', (err) => this.log.warn({ err }, 'socket error'));
   }
