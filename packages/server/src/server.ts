@@ -39,23 +39,23 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
   const app = await buildHttpApp({ config, log, metrics, services });
   registerSignaling(app, { services, rooms, pool, metrics, log });
 
-  const statsTimer = setInterval(() => {
-    void pool.stats().then((all) => {
-      let producers = 0;
-      let consumers = 0;
-      let forwarded = 0;
-      for (const s of all) {
-        producers += s.producers;
-        consumers += s.consumers;
-        forwarded += s.forwarded;
-      }
-      metrics.producers.set(producers);
-      metrics.consumers.set(consumers);
-      const prev = (metrics.rtpForwarded as unknown as { hashMap: Record<string, { value: number }> }).hashMap['']?.value ?? 0;
-      if (forwarded > prev) metrics.rtpForwarded.inc(forwarded - prev);
-    }, () => undefined);
-  }, 5000);
-  statsTimer.unref();
+  // Media-plane gauges and counters are read from the workers when /metrics is scraped.
+  let forwardedSeen = 0;
+  metrics.onScrape(async () => {
+    const all = await pool.stats().catch(() => []);
+    let producers = 0;
+    let consumers = 0;
+    let forwarded = 0;
+    for (const s of all) {
+      producers += s.producers;
+      consumers += s.consumers;
+      forwarded += s.forwarded;
+    }
+    metrics.producers.set(producers);
+    metrics.consumers.set(consumers);
+    if (forwarded > forwardedSeen) metrics.rtpForwarded.inc(forwarded - forwardedSeen);
+    forwardedSeen = Math.max(forwardedSeen, forwarded);
+  });
 
   await app.listen({ port: config.PORT, host: config.HOST });
   const addr = app.server.address();
@@ -69,7 +69,6 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     pool,
     log,
     async close() {
-      clearInterval(statsTimer);
       await app.close();
       await rooms.close();
       await pool.close();

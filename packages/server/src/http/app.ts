@@ -46,7 +46,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/metrics', async (_req, reply) => {
     void reply.header('content-type', ctx.metrics.registry.contentType);
-    return ctx.metrics.registry.metrics();
+    return ctx.metrics.render();
   });
 
   registerHttpRoutes(app, ctx);

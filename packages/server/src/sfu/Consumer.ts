@@ -1,4 +1,5 @@
 import type { RTCRtpTransceiver, RtpPacket } from 'werift';
+import { BandwidthGate } from './BandwidthGate.ts';
 import { SafeEmitter } from './events.ts';
 import { selectLayer, type Viewport } from './layers.ts';
 import type { Producer } from './Producer.ts';
@@ -21,6 +22,7 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
   viewport: Viewport | null = null;
   closed = false;
   private ready = false;
+  private readonly gate = new BandwidthGate();
   private lastSentAt = 0;
   private readonly unsubs: (() => void)[] = [];
 
@@ -77,6 +79,7 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
         const step = Math.max(1, Math.round((Date.now() - this.lastSentAt) * 90));
         this.transceiver.sender.replaceRTP(rtp.header, true, step);
       }
+      if (layer > this.currentLayer) this.gate.upgraded(Date.now());
       this.currentLayer = layer;
     }
     this.send(rtp);
@@ -98,7 +101,9 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
   updateTarget(): void {
     if (this.kind !== 'video' || this.closed) return;
     const remb = Number(this.transceiver.sender.receiverEstimatedMaxBitrate ?? 0n);
-    const next = selectLayer(this.producer.layerInfos(), this.viewport, remb);
+    const layers = this.producer.layerInfos();
+    const cap = this.gate.cap(Date.now(), remb, layers[this.currentLayer]?.bitrate ?? 0);
+    const next = selectLayer(layers, this.viewport, cap);
     if (next === this.targetLayer) return;
     this.targetLayer = next;
     if (next < 0) {

@@ -1,4 +1,4 @@
-import type { MediaStreamTrack, RTCRtpTransceiver, RtpPacket } from 'werift';
+import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, type MediaStreamTrack, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import type { Source } from '@convene/protocol';
 import { SafeEmitter } from './events.ts';
 import type { LayerInfo } from './layers.ts';
@@ -161,6 +161,34 @@ export class Producer extends SafeEmitter<ProducerEvents> {
     // https://www.rfc-editor.org/rfc/rfc4585#section-6.3.1 Picture Loss Indication
     void this.opts.transceiver.receiver.sendRtcpPLI(layer.ssrc).catch(() => undefined);
     this.safeEmit('keyframeneeded');
+  }
+
+  /**
+   * Tell the publisher how much it may send (REMB,
+   * https://datatracker.ietf.org/doc/html/draft-alvestrand-rmcat-remb-03#section-2.2). Loopback and
+   * LAN links have room to spare; without this the browser's estimate never reaches the top layer.
+   */
+  sendRemb(bitrate: number): void {
+    if (this.closed || this.kind !== 'video') return;
+    const ssrcs = this.layers.map((l) => l.ssrc).filter((s) => s !== 0);
+    if (ssrcs.length === 0) return;
+    let exp = 0;
+    let mantissa = Math.round(bitrate);
+    while (mantissa > 0x3ffff) {
+      mantissa = Math.floor(mantissa / 2);
+      exp++;
+    }
+    const remb = new ReceiverEstimatedMaxBitrate({
+      senderSsrc: this.opts.transceiver.receiver.rtcpSsrc,
+      mediaSsrc: 0,
+      uniqueID: 'REMB',
+      ssrcNum: ssrcs.length,
+      brExp: exp,
+      brMantissa: mantissa,
+      ssrcFeedbacks: ssrcs,
+    });
+    const packet = new RtcpPayloadSpecificFeedback({ feedback: remb });
+    void this.opts.transceiver.receiver.dtlsTransport.sendRtcp([packet]).catch(() => undefined);
   }
 
   /** Called about once per second: bitrate and activity per layer. */

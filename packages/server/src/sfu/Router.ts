@@ -16,6 +16,8 @@ export type RouterEvents = {
 
 const TICK_MS = 100;
 const LAYER_EVERY_TICKS = 10;
+/** Bandwidth the SFU grants each publisher (all simulcast layers together). */
+const PUBLISHER_REMB_BPS = 3_000_000;
 
 /**
  * One per room. Owns peers; routes every producer to every other peer's consumers; runs
@@ -44,7 +46,12 @@ export class Router extends SafeEmitter<RouterEvents> {
     const change = this.speaker.tick(now);
     if (change !== undefined) this.safeEmit('activespeaker', change);
     if (++this.ticks % LAYER_EVERY_TICKS === 0) {
-      for (const peer of this.peers.values()) for (const p of peer.producers.values()) p.measure(now);
+      for (const peer of this.peers.values()) {
+        for (const p of peer.producers.values()) {
+          p.measure(now);
+          p.sendRemb(PUBLISHER_REMB_BPS);
+        }
+      }
       for (const peer of this.peers.values()) peer.updateLayers();
     }
   }

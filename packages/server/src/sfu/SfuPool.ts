@@ -51,7 +51,9 @@ export class SfuPool extends SafeEmitter<PoolEvents> {
 
   private thread(index: number, net: TransportNetworkOptions): Channel {
     const url = new URL('./worker/bootstrap.mjs', import.meta.url);
-    const worker = new Worker(url, { workerData: { net }, execArgv: [], name: `media-${index}` });
+    // Loader flags stay out (bootstrap.mjs registers tsx); profiling flags pass through.
+    const execArgv = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
+    const worker = new Worker(url, { workerData: { net }, execArgv, name: `media-${index}` });
     worker.unref();
     const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
     let nextId = 1;
@@ -87,7 +89,11 @@ export class SfuPool extends SafeEmitter<PoolEvents> {
           worker.postMessage({ id, method, args });
         }),
       close: async () => {
-        await worker.terminate();
+        const exited = new Promise((r) => worker.once('exit', r));
+        worker.postMessage('shutdown');
+        const timer = setTimeout(() => void worker.terminate(), 2000);
+        await exited;
+        clearTimeout(timer);
       },
     };
   }

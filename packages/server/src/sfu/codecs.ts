@@ -33,7 +33,7 @@ export const RID_URI = 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id';
  * - mid / rid / repaired-rid for simulcast (https://www.rfc-editor.org/rfc/rfc8853).
  */
 export function peerConfig(net: TransportNetworkOptions, role: 'publish' | 'subscribe'): RTCPeerConnectionConfig {
-  const videoFeedback = [useNACK(), usePLI(), role === 'publish' ? useTWCC() : useREMB()];
+  const videoFeedback = [useNACK(), usePLI(), useREMB()];
   return {
     // No STUN: the SFU's candidates are its own host addresses; nothing leaves the machine.
     iceServers: [],
@@ -50,7 +50,7 @@ export function peerConfig(net: TransportNetworkOptions, role: 'publish' | 'subs
           channels: 2,
           payloadType: 111,
           parameters: 'minptime=10;useinbandfec=1',
-          rtcpFeedback: role === 'publish' ? [useTWCC()] : [],
+          rtcpFeedback: [],
         }),
       ],
       video: [
@@ -59,10 +59,10 @@ export function peerConfig(net: TransportNetworkOptions, role: 'publish' | 'subs
       ],
     },
     headerExtensions: {
-      audio: [useSdesMid(), useAudioLevelIndication(), ...(role === 'publish' ? [useTransportWideCC()] : [])],
+      audio: [useSdesMid(), useAudioLevelIndication()],
       video:
         role === 'publish'
-          ? [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId(), useTransportWideCC()]
+          ? [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId(), useAbsSendTime()]
           : [useSdesMid(), useAbsSendTime()],
     },
   };

@@ -4,8 +4,17 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const hooks: (() => Promise<void>)[] = [];
   const m = {
     registry,
+    /** Register work to run before each scrape (e.g. pulling stats from media workers). */
+    onScrape(fn: () => Promise<void>) {
+      hooks.push(fn);
+    },
+    async render(): Promise<string> {
+      await Promise.all(hooks.map((h) => h()));
+      return registry.metrics();
+    },
     rooms: new Gauge({ name: 'convene_rooms', help: 'Live rooms', registers: [registry] }),
     participants: new Gauge({ name: 'convene_participants', help: 'Joined participants', registers: [registry] }),
     producers: new Gauge({ name: 'convene_producers', help: 'Published tracks', registers: [registry] }),

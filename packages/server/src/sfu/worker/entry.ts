@@ -15,7 +15,12 @@ if (!port) throw new Error('entry.ts must run in a worker thread');
 const net = (workerData as { net: TransportNetworkOptions }).net;
 const host = new WorkerHost(net, (payload) => port.postMessage({ kind: 'event', payload } satisfies FromWorker));
 
-port.on('message', (msg: ToWorker) => {
+port.on('message', (msg: ToWorker | 'shutdown') => {
+  if (msg === 'shutdown') {
+    // Graceful stop (lets --cpu-prof write this thread's profile).
+    host.close();
+    process.exit(0);
+  }
   host.handle(msg.method, msg.args as never).then(
     (result) => port.postMessage({ kind: 'result', id: msg.id, ok: true, result } satisfies FromWorker),
     (err: unknown) => {

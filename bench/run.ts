@@ -1,0 +1,123 @@
+/**
+ * `npm run bench [-- scenario...]`: drives Node participants (libwebrtc via @roamhq/wrtc, through
+ * the SDK) against a server in its own process and prints, per scenario: server CPU µs per
+ * forwarded RTP packet, forwarded packets/s, server RSS, join → first remote frame p50/p95 and
+ * frames/s at subscribers. Scenarios: fanout-N (1 publisher → N subscribers), mesh-N (all publish).
+ */
+import { Bot, createUser, eventually } from '../tests/support/bots.ts';
+import { ServerProcess, cores } from './serverProcess.ts';
+
+interface Result {
+  scenario: string;
+  usPerPacket: number;
+  pps: number;
+  rssMb: number;
+  firstFrameP50: number;
+  firstFrameP95: number;
+  fps: number;
+  threads: string;
+}
+
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10_000);
+
+function pct(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function measure(name: string, server: ServerProcess, bots: Bot[], pairs: [Bot, string][]): Promise<Result> {
+  const cpu0 = server.cpuSeconds();
+  const thr0 = server.threadCpu();
+  const fwd0 = await server.forwarded();
+  const frames0 = pairs.map(([b, id]) => b.frames(id));
+  const t0 = Date.now();
+  await new Promise((r) => setTimeout(r, WINDOW_MS));
+  const secs = (Date.now() - t0) / 1000;
+  const fwd = (await server.forwarded()) - fwd0;
+  const cpu = server.cpuSeconds() - cpu0;
+  const thr1 = server.threadCpu();
+  const frames = pairs.map(([b, id], i) => b.frames(id) - frames0[i]!);
+  const firsts = pairs.map(([b, id]) => (b.firstFrameAt.get(id) ?? NaN) - b.joinedAt).filter((x) => !Number.isNaN(x));
+  // Thread names are all "node"; list the busiest threads' CPU share to show the spread over cores.
+  const busy = thr1
+    .map((t, i) => Math.round(((t.seconds - (thr0[i]?.seconds ?? 0)) / secs) * 100))
+    .filter((pctCpu) => pctCpu >= 1)
+    .sort((a, b) => b - a)
+    .map((x) => `${x}%`)
+    .join(' ');
+  void bots;
+  return {
+    scenario: name,
+    usPerPacket: fwd > 0 ? (cpu * 1e6) / fwd : NaN,
+    pps: fwd / secs,
+    rssMb: server.rssMb(),
+    firstFrameP50: pct(firsts, 50),
+    firstFrameP95: pct(firsts, 95),
+    fps: frames.reduce((a, b) => a + b, 0) / frames.length / secs,
+    threads: busy,
+  };
+}
+
+async function fanout(server: ServerProcess, n: number): Promise<Result> {
+  const host = await createUser(server.url, 'pub');
+  const meeting = await host.api.createMeeting({ title: `fanout ${n}` });
+  const width = Number(process.env.BENCH_WIDTH ?? 1280);
+  const height = Number(process.env.BENCH_HEIGHT ?? 720);
+  const pub = await Bot.join(server.url, host, meeting.id, { video: { width, height, fps: 30 } });
+  const pubId = pub.session.self!.id;
+  // Let the publisher's bandwidth estimate ramp up before anyone subscribes.
+  await new Promise((r) => setTimeout(r, 4000));
+  const subs: Bot[] = [];
+  for (let i = 0; i < n; i++) {
+    const u = await createUser(server.url, 'sub');
+    subs.push(await Bot.join(server.url, u, meeting.id, { video: false, audio: false }));
+  }
+  await eventually(() => subs.every((s) => s.frames(pubId) > 0), 30_000, 'every subscriber decodes a frame');
+  await new Promise((r) => setTimeout(r, 2000));
+  const r = await measure(`fanout 1→${n}`, server, [pub, ...subs], subs.map((s) => [s, pubId] as [Bot, string]));
+  await Promise.all([pub, ...subs].map((b) => b.close()));
+  return r;
+}
+
+async function mesh(server: ServerProcess, n: number): Promise<Result> {
+  const host = await createUser(server.url, 'mesh');
+  const meeting = await host.api.createMeeting({ title: `mesh ${n}` });
+  const bots: Bot[] = [];
+  for (let i = 0; i < n; i++) {
+    const u = i === 0 ? host : await createUser(server.url, 'mesh');
+    bots.push(await Bot.join(server.url, u, meeting.id, { video: { width: 320, height: 180, fps: 15 } }));
+  }
+  const ids = bots.map((b) => b.session.self!.id);
+  const pairs: [Bot, string][] = bots.flatMap((b, i) => ids.filter((_, j) => j !== i).map((id) => [b, id] as [Bot, string]));
+  await eventually(() => pairs.every(([b, id]) => b.frames(id) > 0), 60_000, 'everyone sees everyone');
+  await new Promise((r) => setTimeout(r, 2000));
+  const r = await measure(`all publish ${n}`, server, bots, pairs);
+  await Promise.all(bots.map((b) => b.close()));
+  return r;
+}
+
+const scenarios = process.argv.slice(2).length ? process.argv.slice(2) : ['fanout-1', 'fanout-10', 'fanout-40', 'mesh-2', 'mesh-4', 'mesh-8', 'mesh-16'];
+const results: Result[] = [];
+for (const s of scenarios) {
+  const [kind, nStr] = s.split('-');
+  const n = Number(nStr);
+  const server = await ServerProcess.start({ SFU_WORKERS: process.env.SFU_WORKERS ?? '0' });
+  try {
+    const r = kind === 'fanout' ? await fanout(server, n) : await mesh(server, n);
+    results.push(r);
+    console.log(JSON.stringify(r));
+  } catch (err) {
+    console.error(`scenario ${s} failed:`, err);
+  } finally {
+    await server.stop();
+  }
+}
+const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+console.log(`\nConvene benchmark — ${cores} cores, node ${process.version}, window ${WINDOW_MS / 1000}s\n`);
+console.log('| scenario | server µs CPU / fwd packet | fwd packets/s | server RSS MB | join→first frame p50 / p95 ms | subscriber fps | busy server threads |');
+console.log('|---|---|---|---|---|---|---|');
+for (const r of results) {
+  console.log(`| ${r.scenario} | ${f(r.usPerPacket, 1)} | ${f(r.pps)} | ${f(r.rssMb)} | ${f(r.firstFrameP50)} / ${f(r.firstFrameP95)} | ${f(r.fps, 1)} | ${r.threads} |`);
+}
+process.exit(0);
