@@ -3,6 +3,7 @@ import { BandwidthGate } from './BandwidthGate.ts';
 import { SafeEmitter } from './events.ts';
 import { selectLayer, type Viewport } from './layers.ts';
 import type { Producer } from './Producer.ts';
+import { RtpStreamSender } from './RtpStreamSender.ts';
 
 type ConsumerEvents = { close: [] };
 
@@ -23,7 +24,7 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
   closed = false;
   private ready = false;
   private readonly gate = new BandwidthGate();
-  private lastSentAt = 0;
+  private readonly stream: RtpStreamSender;
   private readonly unsubs: (() => void)[] = [];
 
   constructor(opts: { id: string; producer: Producer; subscriberId: string; transceiver: RTCRtpTransceiver }) {
@@ -33,6 +34,9 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
     this.subscriberId = opts.subscriberId;
     this.transceiver = opts.transceiver;
     this.producer.consumers.add(this);
+    this.stream = new RtpStreamSender(this.transceiver, this.producer.kind);
+    const nack = this.transceiver.sender.onGenericNack.subscribe((n) => this.stream.retransmit(n.lost));
+    this.unsubs.push(() => nack.unSubscribe());
     // https://www.rfc-editor.org/rfc/rfc4585#section-6.3.1: subscriber PLI → publisher, rate-limited there.
     const sub = this.transceiver.sender.onPictureLossIndication.subscribe(() => {
       this.producer.requestKeyFrame(this.currentLayer >= 0 ? this.currentLayer : this.targetLayer);
@@ -74,11 +78,7 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
       // Switch only at a key frame of the target layer (or of any lower layer when nothing flows yet).
       const acceptable = layer === this.targetLayer || (this.currentLayer < 0 && layer < this.targetLayer);
       if (!keyFrame || !acceptable || this.targetLayer < 0) return false;
-      if (this.currentLayer >= 0 || this.lastSentAt > 0) {
-        // Keep the subscriber's timestamps moving at wall-clock pace across the switch (90 kHz clock).
-        const step = Math.max(1, Math.round((Date.now() - this.lastSentAt) * 90));
-        this.transceiver.sender.replaceRTP(rtp.header, true, step);
-      }
+      this.stream.switchSource();
       if (layer > this.currentLayer) this.gate.upgraded(Date.now());
       this.currentLayer = layer;
     }
@@ -87,9 +87,16 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
   }
 
   private send(rtp: RtpPacket): void {
-    this.lastSentAt = Date.now();
-    // werift clones the packet before rewriting it and keeps its own per-sender NACK history.
-    void this.transceiver.sender.sendRtp(rtp).catch(() => undefined);
+    this.stream.send(rtp);
+  }
+
+  /** Periodic RTCP sender report for this stream. */
+  sendReport(): void {
+    if (this.ready) this.stream.sendReport(this.kind === 'audio' ? 48000 : 90000);
+  }
+
+  get retransmitted(): number {
+    return this.stream.retransmitted;
   }
 
   setViewport(v: Viewport | null): void {
@@ -128,6 +135,7 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
     if (this.closed) return;
     this.closed = true;
     this.ready = false;
+    this.stream.close();
     for (const u of this.unsubs) u();
     this.safeEmit('close');
     this.removeAllListeners();

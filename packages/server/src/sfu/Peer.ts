@@ -150,7 +150,10 @@ export class Peer extends SafeEmitter<PeerEvents> {
 
   /** Periodic: re-pick layers from fresh bitrates and REMB. */
   updateLayers(): void {
-    for (const c of this.consumers.values()) c.updateTarget();
+    for (const c of this.consumers.values()) {
+      c.updateTarget();
+      c.sendReport();
+    }
   }
 
   private createTransport(direction: 'send' | 'recv'): WebRtcTransport {

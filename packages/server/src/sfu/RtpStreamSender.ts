@@ -1,0 +1,176 @@
+import { RtcpSenderInfo, RtcpSrPacket, type RTCRtpTransceiver, type RtpPacket } from 'werift';
+import { RetransmissionBuffer } from './rtp/RetransmissionBuffer.ts';
+import { RtpRewriter } from './rtp/RtpRewriter.ts';
+import { SrtpProtector } from './srtp/SrtpProtector.ts';
+import { srtpKeysOf } from './srtp/weriftKeys.ts';
+
+const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
+const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
+const NTP_EPOCH_OFFSET_S = 2_208_988_800;
+
+interface IcePair {
+  protocol: {
+    sendData(data: Buffer, addr: [string, number]): Promise<void>;
+    /** werift's UDP transport: its dgram socket, used directly on the hot path. */
+    transport?: { closed?: boolean; socket?: { send(b: Buffer, port: number, address: string): void } };
+  };
+  remoteAddr: [string, number];
+}
+interface WeriftDtls {
+  state: string;
+  srtp?: { localContext?: unknown };
+  iceTransport: { connection: { nominated?: IcePair; canSendApplicationData?: () => boolean } };
+  sendRtcp(packets: unknown[]): Promise<unknown>;
+}
+
+/**
+ * The SFU's own send path for one consumer: rewrite → serialize → SRTP → UDP, with its own
+ * retransmission history and sender reports. It bypasses werift's RTCRtpSender.sendRtp, which
+ * clones, re-parses extensions and allocates several objects and promises per packet.
+ * werift still does ICE, DTLS, SRTCP and parses the subscriber's RTCP for us.
+ */
+export class RtpStreamSender {
+  private protector: SrtpProtector | null = null;
+  private dtls: WeriftDtls | null = null;
+  private ssrc = 0;
+  private pt = 0;
+  private extTemplate: Buffer | null = null;
+  private absOffset = -1;
+  private readonly rewriter: RtpRewriter;
+  private readonly history: RetransmissionBuffer;
+  packets = 0;
+  octets = 0;
+  retransmitted = 0;
+
+  constructor(
+    private readonly transceiver: RTCRtpTransceiver,
+    kind: 'audio' | 'video',
+  ) {
+    this.rewriter = new RtpRewriter(kind === 'audio' ? 48000 : 90000);
+    this.history = new RetransmissionBuffer(kind === 'audio' ? 256 : 1024);
+  }
+
+  /** Bind to the negotiated codec, header extensions and SRTP keys; false until all exist. */
+  prepare(): boolean {
+    if (this.protector) return true;
+    const sender = this.transceiver.sender;
+    const dtls = sender.dtlsTransport as unknown as WeriftDtls;
+    const ctx = dtls?.srtp?.localContext;
+    const codec = sender.codec;
+    if (!dtls || dtls.state !== 'connected' || !ctx || !codec) return false;
+    this.dtls = dtls;
+    this.ssrc = sender.ssrc;
+    this.pt = codec.payloadType;
+    this.buildExtensions();
+    this.protector = new SrtpProtector(srtpKeysOf(ctx));
+    return true;
+  }
+
+  /** One-byte header extension block (RFC 8285 §4.2) with MID and abs-send-time slots. */
+  private buildExtensions(): void {
+    const exts = this.transceiver.headerExtensions ?? [];
+    const mid = this.transceiver.mid;
+    const parts: number[] = [];
+    const midExt = exts.find((e) => e.uri === MID_URI);
+    if (midExt && mid) {
+      const bytes = Buffer.from(mid);
+      parts.push((midExt.id << 4) | (bytes.length - 1), ...bytes);
+    }
+    const abs = exts.find((e) => e.uri === ABS_SEND_TIME_URI);
+    if (abs) {
+      parts.push((abs.id << 4) | 2);
+      this.absOffset = 4 + parts.length;
+      parts.push(0, 0, 0);
+    }
+    if (parts.length === 0) return;
+    while (parts.length % 4) parts.push(0);
+    const t = Buffer.alloc(4 + parts.length);
+    t.writeUInt16BE(0xbede, 0);
+    t.writeUInt16BE(parts.length / 4, 2);
+    Buffer.from(parts).copy(t, 4);
+    this.extTemplate = t;
+  }
+
+  /** The next packet starts a new source (simulcast layer switch). */
+  switchSource(): void {
+    this.rewriter.switchSource();
+  }
+
+  /** Hot path. Returns false when the transport is not ready yet. */
+  send(rtp: RtpPacket): boolean {
+    if (!this.protector && !this.prepare()) return false;
+    const now = Date.now();
+    const h = rtp.header;
+    const { seq, ts } = this.rewriter.map(h.sequenceNumber, h.timestamp, now);
+    const ext = this.extTemplate;
+    const header = Buffer.allocUnsafe(12 + (ext ? ext.length : 0));
+    // https://www.rfc-editor.org/rfc/rfc3550#section-5.1
+    header[0] = ext ? 0x90 : 0x80;
+    header[1] = (h.marker ? 0x80 : 0) | this.pt;
+    header.writeUInt16BE(seq, 2);
+    header.writeUInt32BE(ts, 4);
+    header.writeUInt32BE(this.ssrc, 8);
+    if (ext) {
+      ext.copy(header, 12);
+      if (this.absOffset > 0) {
+        // abs-send-time: 6.18 fixed-point seconds, 24 bits
+        const v = Math.floor((now % 64_000) * 262.144) & 0xffffff;
+        header[12 + this.absOffset] = v >>> 16;
+        header[13 + this.absOffset] = (v >>> 8) & 0xff;
+        header[14 + this.absOffset] = v & 0xff;
+      }
+    }
+    const packet = this.protector!.protect(header, rtp.payload, this.ssrc, seq, this.rewriter.rocFor(seq));
+    this.history.store(seq, packet, now);
+    this.packets++;
+    this.octets += rtp.payload.length;
+    return this.transmit(packet);
+  }
+
+  private transmit(packet: Buffer): boolean {
+    const conn = this.dtls!.iceTransport.connection;
+    const pair = conn.nominated;
+    if (!pair || (conn.canSendApplicationData && !conn.canSendApplicationData())) return false;
+    const udp = pair.protocol.transport;
+    if (udp?.socket && !udp.closed) {
+      // Straight to the socket: werift's sendData adds three async layers and an isIP check per packet.
+      udp.socket.send(packet, pair.remoteAddr[1], pair.remoteAddr[0]);
+    } else {
+      void pair.protocol.sendData(packet, pair.remoteAddr).catch(() => undefined);
+    }
+    return true;
+  }
+
+  /** Resend NACKed packets from this consumer's own history. Returns how many were resent. */
+  retransmit(seqs: readonly number[]): number {
+    if (!this.protector) return 0;
+    const now = Date.now();
+    let n = 0;
+    for (const s of seqs) {
+      const p = this.history.get(s, now);
+      if (p && this.transmit(p)) n++;
+    }
+    this.retransmitted += n;
+    return n;
+  }
+
+  /** https://www.rfc-editor.org/rfc/rfc3550#section-6.4.1 Sender Report, extrapolated to now. */
+  sendReport(clockRate: number): void {
+    if (!this.dtls || this.packets === 0) return;
+    const now = Date.now();
+    const ntpSecs = now / 1000 + NTP_EPOCH_OFFSET_S;
+    const ntp = (BigInt(Math.floor(ntpSecs)) << 32n) | BigInt(Math.floor((ntpSecs % 1) * 2 ** 32));
+    const rtpTs = (this.rewriter.lastTimestamp + Math.round(((now - this.rewriter.lastSentTime) * clockRate) / 1000)) >>> 0;
+    const sr = new RtcpSrPacket({
+      ssrc: this.ssrc,
+      senderInfo: new RtcpSenderInfo({ ntpTimestamp: ntp, rtpTimestamp: rtpTs, packetCount: this.packets >>> 0, octetCount: this.octets >>> 0 }),
+    });
+    void this.dtls.sendRtcp([sr]).catch(() => undefined);
+  }
+
+  close(): void {
+    this.history.clear();
+    this.protector = null;
+    this.dtls = null;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Last N packets sent on one stream, by sequence number, exactly as they went on the wire
+ * (already SRTP-protected): a NACKed packet is resent byte for byte. One buffer per consumer, so
+ * a lossy subscriber is served from its own history and never affects anyone else.
+ * https://www.rfc-editor.org/rfc/rfc4585#section-6.2.1 (Generic NACK)
+ */
+export class RetransmissionBuffer {
+  private readonly seqs: Int32Array;
+  private readonly packets: (Buffer | undefined)[];
+  private readonly sentAt: Float64Array;
+
+  constructor(
+    private readonly size = 1024,
+    private readonly maxAgeMs = 2000,
+  ) {
+    this.seqs = new Int32Array(size).fill(-1);
+    this.packets = new Array<Buffer | undefined>(size);
+    this.sentAt = new Float64Array(size);
+  }
+
+  store(seq: number, packet: Buffer, now: number): void {
+    const i = seq % this.size;
+    this.seqs[i] = seq;
+    this.packets[i] = packet;
+    this.sentAt[i] = now;
+  }
+
+  /** The stored packet for `seq`, if still held and young enough to be worth resending. */
+  get(seq: number, now: number): Buffer | undefined {
+    const i = seq % this.size;
+    if (this.seqs[i] !== seq) return undefined;
+    if (now - this.sentAt[i]! > this.maxAgeMs) return undefined;
+    return this.packets[i];
+  }
+
+  clear(): void {
+    this.seqs.fill(-1);
+    this.packets.fill(undefined);
+  }
+}

@@ -1,0 +1,85 @@
+import { createCipheriv, createHmac } from 'node:crypto';
+
+export const PROFILE_AES_CM_128_HMAC_SHA1_80 = 0x0001;
+export const PROFILE_AEAD_AES_128_GCM = 0x0007;
+
+export interface SrtpKeys {
+  profile: number;
+  /** Session keys (already derived from the DTLS master key). */
+  key: Buffer;
+  salt: Buffer;
+  /** HMAC key, AES-CM profile only. */
+  authKey?: Buffer;
+}
+
+/**
+ * Outbound SRTP for one sending SSRC family: turns a plain RTP packet into an SRTP packet without
+ * any per-packet object churn beyond Node's cipher objects (which cannot be re-keyed with a new IV).
+ */
+export class SrtpProtector {
+  private readonly iv = Buffer.alloc(16);
+  private readonly roc = Buffer.alloc(4);
+
+  constructor(private readonly keys: SrtpKeys) {
+    if (keys.profile !== PROFILE_AES_CM_128_HMAC_SHA1_80 && keys.profile !== PROFILE_AEAD_AES_128_GCM) {
+      throw new Error(`unsupported SRTP profile ${keys.profile}`);
+    }
+    if (keys.profile === PROFILE_AES_CM_128_HMAC_SHA1_80 && !keys.authKey) throw new Error('AES-CM needs an auth key');
+  }
+
+  /** Extra bytes `protect` adds after the payload. */
+  get overhead(): number {
+    return this.keys.profile === PROFILE_AEAD_AES_128_GCM ? 16 : 10;
+  }
+
+  /**
+   * `header` is the serialized RTP header (incl. extensions), `payload` the plain payload.
+   * `roc` is the rollover counter of `seq` for `ssrc`.
+   */
+  protect(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): Buffer {
+    return this.keys.profile === PROFILE_AEAD_AES_128_GCM ? this.gcm(header, payload, ssrc, seq, roc) : this.ctr(header, payload, ssrc, seq, roc);
+  }
+
+  /**
+   * https://www.rfc-editor.org/rfc/rfc3711#section-4.1.1 (AES-CM: IV = salt ⊕ SSRC·2^64 ⊕ index·2^16)
+   * https://www.rfc-editor.org/rfc/rfc3711#section-4.2 (HMAC-SHA1 over header ‖ payload ‖ ROC, 80 bits)
+   */
+  private ctr(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): Buffer {
+    const iv = this.iv;
+    const salt = this.keys.salt;
+    iv.fill(0);
+    iv.writeUInt32BE(ssrc >>> 0, 4);
+    iv.writeUInt32BE(roc >>> 0, 8);
+    iv.writeUInt16BE(seq, 12);
+    for (let i = 0; i < 14; i++) iv[i]! ^= salt[i]!;
+    const enc = createCipheriv('aes-128-ctr', this.keys.key, iv).update(payload);
+    this.roc.writeUInt32BE(roc >>> 0, 0);
+    const tag = createHmac('sha1', this.keys.authKey!).update(header).update(enc).update(this.roc).digest();
+    const out = Buffer.allocUnsafe(header.length + enc.length + 10);
+    header.copy(out, 0);
+    enc.copy(out, header.length);
+    tag.copy(out, header.length + enc.length, 0, 10);
+    return out;
+  }
+
+  /** https://www.rfc-editor.org/rfc/rfc7714#section-8.1 (IV = (0 ‖ SSRC ‖ ROC ‖ SEQ) ⊕ salt; AAD = header) */
+  private gcm(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): Buffer {
+    const iv = this.iv.subarray(0, 12);
+    const salt = this.keys.salt;
+    iv.fill(0);
+    iv.writeUInt32BE(ssrc >>> 0, 2);
+    iv.writeUInt32BE(roc >>> 0, 6);
+    iv.writeUInt16BE(seq, 10);
+    for (let i = 0; i < 12; i++) iv[i]! ^= salt[i]!;
+    const c = createCipheriv('aes-128-gcm', this.keys.key, iv);
+    c.setAAD(header);
+    const enc = c.update(payload);
+    c.final();
+    const tag = c.getAuthTag();
+    const out = Buffer.allocUnsafe(header.length + enc.length + 16);
+    header.copy(out, 0);
+    enc.copy(out, header.length);
+    tag.copy(out, header.length + enc.length);
+    return out;
+  }
+}
