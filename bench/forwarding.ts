@@ -7,6 +7,7 @@ import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { RtpHeader, RtpPacket, SrtpSession } from 'werift';
 import { Consumer } from '../packages/server/src/sfu/Consumer.ts';
+import { newCounters } from '../packages/server/src/sfu/counters.ts';
 import type { Producer } from '../packages/server/src/sfu/Producer.ts';
 
 const N = Number(process.argv[2] ?? 40);
@@ -75,7 +76,7 @@ function fakeProducer(): Producer {
 async function run(profile: number): Promise<number> {
   const producer = fakeProducer();
   const consumers = Array.from({ length: N }, (_, i) =>
-    new Consumer({ id: String(i), producer, subscriberId: String(i), transceiver: fakeTransceiver(profile, i) as never }),
+    new Consumer({ id: String(i), producer, subscriberId: String(i), transceiver: fakeTransceiver(profile, i) as never, stats: newCounters() }),
   );
   for (const c of consumers) c.start();
   // 1 Mbps VP8 at 30 fps ≈ 4 packets of ~1100 bytes per frame.

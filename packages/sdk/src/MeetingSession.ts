@@ -221,7 +221,7 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
         await this.handleJoin(await this.sig.request('join', this.joinData()));
         return;
       } catch (err) {
-        if (err instanceof ConveneError && ['REMOVED', 'MEETING_ENDED', 'MEETING_UNAVAILABLE'].includes(err.code)) break;
+        if (err instanceof ConveneError && ['MEETING_ENDED', 'MEETING_UNAVAILABLE'].includes(err.code)) break;
         this.log('info', 'reconnect attempt failed', { err: String(err) });
         await new Promise((r) => setTimeout(r, delay));
       }

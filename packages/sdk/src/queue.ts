@@ -7,12 +7,3 @@ export class SerialQueue {
     return run;
   }
 }
-
-/** Resolves when `pred()` holds, polling every `everyMs`, or rejects after `timeoutMs`. */
-export async function waitFor(pred: () => boolean, timeoutMs: number, what: string, everyMs = 20): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}

@@ -40,21 +40,20 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
   registerSignaling(app, { services, rooms, pool, metrics, log });
 
   // Media-plane gauges and counters are read from the workers when /metrics is scraped.
-  let forwardedSeen = 0;
+  const seen = { forwarded: 0, retransmitted: 0, plis: 0 };
+  const advance = (counter: { inc(n: number): void }, key: keyof typeof seen, total: number) => {
+    if (total > seen[key]) counter.inc(total - seen[key]);
+    seen[key] = Math.max(seen[key], total);
+  };
   metrics.onScrape(async () => {
     const all = await pool.stats().catch(() => []);
-    let producers = 0;
-    let consumers = 0;
-    let forwarded = 0;
-    for (const s of all) {
-      producers += s.producers;
-      consumers += s.consumers;
-      forwarded += s.forwarded;
-    }
-    metrics.producers.set(producers);
-    metrics.consumers.set(consumers);
-    if (forwarded > forwardedSeen) metrics.rtpForwarded.inc(forwarded - forwardedSeen);
-    forwardedSeen = Math.max(forwardedSeen, forwarded);
+    const sum = (k: 'producers' | 'consumers' | 'forwarded' | 'retransmitted' | 'plis') => all.reduce((a, s) => a + s[k], 0);
+    metrics.producers.set(sum('producers'));
+    metrics.consumers.set(sum('consumers'));
+    metrics.participants.set(rooms.participantCount());
+    advance(metrics.rtpForwarded, 'forwarded', sum('forwarded'));
+    advance(metrics.nacks, 'retransmitted', sum('retransmitted'));
+    advance(metrics.plis, 'plis', sum('plis'));
   });
 
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -17,6 +17,8 @@ export class Member {
   readonly paused = new Set<Source>();
   readonly mutedByHost = new Set<Source>();
   handRaisedAt: number | null = null;
+  /** Order in the hand queue (two hands in the same millisecond still queue in arrival order). */
+  handSeq = 0;
   quality = 5;
   graceTimer: NodeJS.Timeout | null = null;
   /** Resolves once the media peer exists in the router. */

@@ -35,6 +35,7 @@ export class Room {
   private pendingJoined = new Set<Member>();
   private pendingLeft: Participant[] = [];
   private batchTimer: NodeJS.Timeout | null = null;
+  private handCounter = 0;
 
   constructor(
     readonly meeting: MeetingRecord,
@@ -59,7 +60,7 @@ export class Room {
   state(): RoomState {
     const handQueue = this.joined()
       .filter((m) => m.handRaisedAt !== null)
-      .sort((a, b) => a.handRaisedAt! - b.handRaisedAt!)
+      .sort((a, b) => a.handSeq - b.handSeq)
       .map((m) => m.id);
     return {
       locked: this.locked,
@@ -88,6 +89,7 @@ export class Room {
       return { status: 'lobby', member: m };
     }
     await this.admitMember(m);
+    if (m.role !== 'participant') this.broadcastLobby(); // a host arriving sees who is already waiting
     return { status: 'joined', member: m, resumed: false };
   }
 
@@ -123,6 +125,7 @@ export class Room {
     if (m.graceTimer) clearTimeout(m.graceTimer);
     if (m.status === 'lobby') {
       this.broadcastLobby();
+      if (this.members.size === 0) this.hooks.onEmpty(this);
       return;
     }
     if (this.spotlightId === m.id) {
@@ -182,6 +185,16 @@ export class Room {
     if (left.length > 0) this.broadcast({ method: 'participantsLeft', data: { participantIds: left.map((p) => p.id) } });
   }
 
+  /** Raise or lower a hand; returns false when nothing changed. */
+  setHand(m: Member, raised: boolean): boolean {
+    if (raised === (m.handRaisedAt !== null)) return false;
+    m.handRaisedAt = raised ? Date.now() : null;
+    m.handSeq = raised ? ++this.handCounter : 0;
+    this.broadcastParticipant(m);
+    this.broadcastRoom();
+    return true;
+  }
+
   // ---- host controls (permission checks happen in the signalling layer) ----
 
   async admit(target: Member): Promise<void> {
@@ -208,7 +221,7 @@ export class Room {
   }
 
   async end(): Promise<void> {
-    this.broadcast({ method: 'meetingEnded', data: {} });
+    for (const m of this.members.values()) m.notify({ method: 'meetingEnded', data: {} }); // lobby too
     for (const m of this.members.values()) m.link?.close(4010, 'meeting ended');
     this.hooks.onEnded(this);
   }

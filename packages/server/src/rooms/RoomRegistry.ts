@@ -11,6 +11,8 @@ import { Room, type RoomOptions } from './Room.ts';
 export interface LiveRooms {
   get(meetingId: string): Room | undefined;
   getOrCreate(meeting: MeetingRecord): Promise<Room>;
+  /** Joined participants across live rooms on this node. */
+  participantCount(): number;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,23 @@ export class InMemoryRooms implements LiveRooms {
     private readonly opts: RoomOptions,
   ) {
     pool.on('event', (e) => this.rooms.get(e.routerId)?.onMediaEvent(e));
+    // A crashed media worker took these rooms' media with it: drop the rooms and close their
+    // sockets with 1012 so clients rejoin at once (a fresh router on a live worker).
+    pool.on('routerslost', (ids) => {
+      for (const id of ids) {
+        const room = this.rooms.get(id);
+        if (!room) continue;
+        log.error({ room: id }, 'media worker lost; moving room');
+        for (const m of room.members.values()) m.link?.close(1012, 'media restart');
+        void this.drop(room);
+      }
+    });
+  }
+
+  participantCount(): number {
+    let n = 0;
+    for (const r of this.rooms.values()) n += r.joined().length;
+    return n;
   }
 
   get(meetingId: string): Room | undefined {

@@ -16,6 +16,7 @@ describe('permissions', () => {
   });
   it('nobody acts on the host; co-hosts cannot remove each other', () => {
     expect(canTarget('cohost', 'host', 'mute')).toBe(false);
+    expect(canTarget('cohost', 'host', 'spotlight')).toBe(true); // the host can be put in the spotlight
     expect(canTarget('host', 'host', 'remove')).toBe(false);
     expect(canTarget('cohost', 'cohost', 'remove')).toBe(false);
     expect(canTarget('cohost', 'cohost', 'mute')).toBe(true);

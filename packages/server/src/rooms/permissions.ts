@@ -38,7 +38,7 @@ export function can(role: Role, action: HostAction): boolean {
 /** A co-host may act on participants, never on the host or another co-host's role. */
 export function canTarget(actor: Role, target: Role, action: HostAction): boolean {
   if (!can(actor, action)) return false;
-  if (target === 'host') return false;
+  if (target === 'host') return action === 'spotlight';
   if (actor === 'cohost' && target === 'cohost' && (action === 'remove' || action === 'setRole')) return false;
   return true;
 }

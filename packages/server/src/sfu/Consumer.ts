@@ -1,5 +1,6 @@
 import type { RTCRtpTransceiver, RtpPacket } from 'werift';
 import { BandwidthGate } from './BandwidthGate.ts';
+import type { MediaCounters } from './counters.ts';
 import { SafeEmitter } from './events.ts';
 import { selectLayer, type Viewport } from './layers.ts';
 import type { Producer } from './Producer.ts';
@@ -27,7 +28,7 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
   private readonly stream: RtpStreamSender;
   private readonly unsubs: (() => void)[] = [];
 
-  constructor(opts: { id: string; producer: Producer; subscriberId: string; transceiver: RTCRtpTransceiver }) {
+  constructor(opts: { id: string; producer: Producer; subscriberId: string; transceiver: RTCRtpTransceiver; stats: MediaCounters }) {
     super();
     this.id = opts.id;
     this.producer = opts.producer;
@@ -35,7 +36,10 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
     this.transceiver = opts.transceiver;
     this.producer.consumers.add(this);
     this.stream = new RtpStreamSender(this.transceiver, this.producer.kind);
-    const nack = this.transceiver.sender.onGenericNack.subscribe((n) => this.stream.retransmit(n.lost));
+    const stats = opts.stats;
+    const nack = this.transceiver.sender.onGenericNack.subscribe((n) => {
+      stats.retransmitted += this.stream.retransmit(n.lost);
+    });
     this.unsubs.push(() => nack.unSubscribe());
     // https://www.rfc-editor.org/rfc/rfc4585#section-6.3.1: subscriber PLI → publisher, rate-limited there.
     const sub = this.transceiver.sender.onPictureLossIndication.subscribe(() => {
@@ -95,9 +99,6 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
     if (this.ready) this.stream.sendReport(this.kind === 'audio' ? 48000 : 90000);
   }
 
-  get retransmitted(): number {
-    return this.stream.retransmitted;
-  }
 
   setViewport(v: Viewport | null): void {
     this.viewport = v;

@@ -4,6 +4,7 @@ import type { ConsumerInfo, PublishedTrack, Source } from '@convene/protocol';
 import { ConveneError } from '@convene/protocol';
 import { AUDIO_LEVEL_URI, type TransportNetworkOptions } from './codecs.ts';
 import { Consumer } from './Consumer.ts';
+import type { MediaCounters } from './counters.ts';
 import { SafeEmitter } from './events.ts';
 import { Producer } from './Producer.ts';
 import { WebRtcTransport, type TransportState } from './WebRtcTransport.ts';
@@ -18,7 +19,7 @@ type PeerEvents = {
 export interface PeerHooks {
   net: TransportNetworkOptions;
   onAudioLevel: (peerId: string, level: number) => void;
-  onForwarded: (n: number) => void;
+  stats: MediaCounters;
   /** Producers of the other peers in the router. */
   otherProducers: () => Producer[];
 }
@@ -80,7 +81,7 @@ export class Peer extends SafeEmitter<PeerEvents> {
         height: meta.height,
         audioLevelId: levelExt?.value,
         onAudioLevel: this.hooks.onAudioLevel,
-        onForwarded: this.hooks.onForwarded,
+        stats: this.hooks.stats,
       });
       this.producers.set(producer.id, producer);
       this.producerByMid.set(mid, producer);
@@ -117,7 +118,7 @@ export class Peer extends SafeEmitter<PeerEvents> {
       for (const p of this.hooks.otherProducers()) {
         if (this.consumers.has(p.id) || p.closed) continue;
         const transceiver = t.pc.addTransceiver(p.kind, { direction: 'sendonly' });
-        const c = new Consumer({ id: randomUUID(), producer: p, subscriberId: this.id, transceiver });
+        const c = new Consumer({ id: randomUUID(), producer: p, subscriberId: this.id, transceiver, stats: this.hooks.stats });
         this.consumers.set(p.id, c);
       }
     });

@@ -4,6 +4,7 @@ import { SafeEmitter } from './events.ts';
 import type { LayerInfo } from './layers.ts';
 import { parseVp8 } from './rtp/vp8.ts';
 import type { Consumer } from './Consumer.ts';
+import type { MediaCounters } from './counters.ts';
 
 /** Simulcast rids, low → high, as the SDK publishes them (scaleResolutionDownBy 4, 2, 1). */
 export const SIMULCAST_RIDS = ['q', 'h', 'f'] as const;
@@ -34,7 +35,7 @@ export interface Layer {
   gop: RtpPacket[] | null;
 }
 
-type ProducerEvents = { close: []; keyframeneeded: [] };
+type ProducerEvents = { close: [] };
 
 export interface ProducerOptions {
   id: string;
@@ -47,7 +48,7 @@ export interface ProducerOptions {
   /** Negotiated id of the RFC 6464 extension (audio), if any. */
   audioLevelId: number | undefined;
   onAudioLevel: (peerId: string, level: number) => void;
-  onForwarded: (n: number) => void;
+  stats: MediaCounters;
 }
 
 /** A published track (one m-line), possibly with several simulcast layers. */
@@ -110,7 +111,7 @@ export class Producer extends SafeEmitter<ProducerEvents> {
     layer.packets++;
     if (this.kind === 'audio') {
       const id = this.opts.audioLevelId;
-      if (id !== undefined) {
+      if (id !== undefined && !this.paused) {
         for (const e of h.extensions) {
           // https://www.rfc-editor.org/rfc/rfc6464#section-3: low 7 bits = level in -dBov
           if (e.id === id && e.payload.length > 0) this.opts.onAudioLevel(this.peerId, e.payload[0]! & 0x7f);
@@ -119,7 +120,7 @@ export class Producer extends SafeEmitter<ProducerEvents> {
       h.extensions = EMPTY;
       if (this.paused) return;
       for (const c of this.consumers) c.forward(rtp, 0, false);
-      this.opts.onForwarded(this.consumers.size);
+      this.opts.stats.forwarded += this.consumers.size;
       return;
     }
     h.extensions = EMPTY;
@@ -130,7 +131,7 @@ export class Producer extends SafeEmitter<ProducerEvents> {
     if (this.paused) return;
     let n = 0;
     for (const c of this.consumers) if (c.forward(rtp, index, key)) n++;
-    this.opts.onForwarded(n);
+    this.opts.stats.forwarded += n;
   }
 
   private cacheGop(layer: Layer, rtp: RtpPacket, key: boolean): void {
@@ -160,7 +161,7 @@ export class Producer extends SafeEmitter<ProducerEvents> {
     layer.lastPliAt = now;
     // https://www.rfc-editor.org/rfc/rfc4585#section-6.3.1 Picture Loss Indication
     void this.opts.transceiver.receiver.sendRtcpPLI(layer.ssrc).catch(() => undefined);
-    this.safeEmit('keyframeneeded');
+    this.opts.stats.plis++;
   }
 
   /**

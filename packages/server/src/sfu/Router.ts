@@ -1,6 +1,7 @@
 import { ConveneError, type Source } from '@convene/protocol';
 import { ActiveSpeakerDetector } from './ActiveSpeaker.ts';
 import type { TransportNetworkOptions } from './codecs.ts';
+import { newCounters, type MediaCounters } from './counters.ts';
 import { SafeEmitter } from './events.ts';
 import { Peer } from './Peer.ts';
 import type { Producer } from './Producer.ts';
@@ -27,7 +28,6 @@ const PUBLISHER_REMB_BPS = 3_000_000;
 export class Router extends SafeEmitter<RouterEvents> {
   readonly peers = new Map<string, Peer>();
   readonly speaker = new ActiveSpeakerDetector();
-  forwarded = 0;
   closed = false;
   private ticks = 0;
   private readonly timer: NodeJS.Timeout;
@@ -35,6 +35,7 @@ export class Router extends SafeEmitter<RouterEvents> {
   constructor(
     readonly id: string,
     private readonly net: TransportNetworkOptions,
+    private readonly stats: MediaCounters = newCounters(),
   ) {
     super();
     this.timer = setInterval(() => this.tick(), TICK_MS);
@@ -69,9 +70,7 @@ export class Router extends SafeEmitter<RouterEvents> {
     const peer = new Peer(peerId, {
       net: this.net,
       onAudioLevel: (id, level) => this.speaker.addLevel(id, level),
-      onForwarded: (n) => {
-        this.forwarded += n;
-      },
+      stats: this.stats,
       otherProducers: () => {
         const out: Producer[] = [];
         for (const [id, p] of this.peers) if (id !== peerId) out.push(...p.producers.values());
@@ -89,9 +88,7 @@ export class Router extends SafeEmitter<RouterEvents> {
     const peer = this.peers.get(peerId);
     if (!peer) return;
     this.peers.delete(peerId);
-    const producers = [...peer.producers.values()];
-    peer.close();
-    for (const p of producers) this.safeEmit('producerclosed', peerId, p);
+    peer.close(); // emits producerclosed for each of its producers
     const change = this.speaker.remove(peerId);
     if (change !== undefined) this.safeEmit('activespeaker', change);
   }

@@ -10,9 +10,12 @@ interface Channel {
   call<M extends WorkerMethod>(method: M, args: WorkerCalls[M]['args']): Promise<WorkerCalls[M]['result']>;
   close(): Promise<void>;
   routers: number;
+  dead: boolean;
 }
 
-type PoolEvents = { event: [WorkerEvent] };
+const MIN_PORTS_PER_WORKER = 32;
+
+type PoolEvents = { event: [WorkerEvent]; routerslost: [string[]] };
 
 /**
  * The media plane of one node: N media workers (worker threads, like mediasoup workers), each
@@ -32,6 +35,9 @@ export class SfuPool extends SafeEmitter<PoolEvents> {
     const n = Math.max(1, workers);
     const [lo, hi] = net.portRange;
     const span = Math.floor((hi - lo + 1) / n);
+    if (span < MIN_PORTS_PER_WORKER) {
+      throw new Error(`RTC port range ${lo}-${hi} is too small for ${n} media workers (need ${MIN_PORTS_PER_WORKER} each)`);
+    }
     for (let i = 0; i < n; i++) {
       // Disjoint UDP port ranges per worker so workers never race for a port.
       const range: [number, number] = [lo + i * span, i === n - 1 ? hi : lo + (i + 1) * span - 1];
@@ -44,6 +50,7 @@ export class SfuPool extends SafeEmitter<PoolEvents> {
     const host = new WorkerHost(net, (e) => this.safeEmit('event', e));
     return {
       routers: 0,
+      dead: false,
       call: (m, a) => host.handle(m, a),
       close: async () => host.close(),
     };
@@ -57,7 +64,7 @@ export class SfuPool extends SafeEmitter<PoolEvents> {
     worker.unref();
     const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
     let nextId = 1;
-    let dead = false;
+    let closing = false;
     worker.on('message', (msg: FromWorker) => {
       if (msg.kind === 'event') {
         this.safeEmit('event', msg.payload);
@@ -70,25 +77,30 @@ export class SfuPool extends SafeEmitter<PoolEvents> {
       else p.reject(new ConveneError(msg.error.code, msg.error.message));
     });
     const fail = (err: Error) => {
-      dead = true;
+      if (channel.dead) return;
+      channel.dead = true;
       for (const p of pending.values()) p.reject(new ConveneError('INTERNAL', 'media worker stopped', { cause: err }));
       pending.clear();
+      if (!closing) this.replace(index, channel, net);
     };
     worker.on('error', (err) => {
       this.log.error({ err, worker: index }, 'media worker crashed');
       fail(err);
     });
     worker.on('exit', (code) => fail(new Error(`media worker exited with ${code}`)));
-    return {
+    const channel: Channel = {
       routers: 0,
+      dead: false,
       call: (method, args) =>
         new Promise((resolve, reject) => {
-          if (dead) return reject(new ConveneError('INTERNAL', 'media worker unavailable'));
+          if (channel.dead) return reject(new ConveneError('INTERNAL', 'media worker unavailable'));
           const id = nextId++;
           pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
           worker.postMessage({ id, method, args });
         }),
       close: async () => {
+        closing = true;
+        if (channel.dead) return;
         const exited = new Promise((r) => worker.once('exit', r));
         worker.postMessage('shutdown');
         const timer = setTimeout(() => void worker.terminate(), 2000);
@@ -96,6 +108,16 @@ export class SfuPool extends SafeEmitter<PoolEvents> {
         clearTimeout(timer);
       },
     };
+    return channel;
+  }
+
+  /** A worker died: start a fresh one in its slot and report the routers that were on it. */
+  private replace(index: number, dead: Channel, net: TransportNetworkOptions): void {
+    const lost = [...this.routerChannel].filter(([, ch]) => ch === dead).map(([id]) => id);
+    for (const id of lost) this.routerChannel.delete(id);
+    this.log.error({ worker: index, routers: lost.length }, 'media worker died; starting a new one');
+    this.channels[index] = this.thread(index, net);
+    if (lost.length) this.safeEmit('routerslost', lost);
   }
 
   get workerCount(): number {
@@ -104,7 +126,9 @@ export class SfuPool extends SafeEmitter<PoolEvents> {
 
   async createRouter(routerId: string): Promise<void> {
     if (this.routerChannel.has(routerId)) return;
-    const ch = this.channels.reduce((a, b) => (b.routers < a.routers ? b : a));
+    const live = this.channels.filter((c) => !c.dead);
+    if (live.length === 0) throw new ConveneError('INTERNAL', 'no media worker available');
+    const ch = live.reduce((a, b) => (b.routers < a.routers ? b : a));
     ch.routers++;
     this.routerChannel.set(routerId, ch);
     try {

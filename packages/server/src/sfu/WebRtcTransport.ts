@@ -1,5 +1,5 @@
 import sdpTransform from 'sdp-transform';
-import { RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
+import { RTCPeerConnection } from 'werift';
 import { peerConfig, type TransportNetworkOptions } from './codecs.ts';
 import { SafeEmitter } from './events.ts';
 
@@ -8,8 +8,6 @@ export type TransportState = 'new' | 'connecting' | 'connected' | 'disconnected'
 
 type TransportEvents = {
   statechange: [TransportState];
-  /** A publishing m-line appeared (send transports). */
-  remotetransceiver: [RTCRtpTransceiver];
   close: [];
 };
 
@@ -31,7 +29,6 @@ export class WebRtcTransport extends SafeEmitter<TransportEvents> {
     super();
     this.pc = new RTCPeerConnection(peerConfig(net, direction === 'send' ? 'publish' : 'subscribe'));
     this.pc.connectionStateChange.subscribe((s) => this.safeEmit('statechange', s));
-    this.pc.onRemoteTransceiverAdded.subscribe((t) => this.safeEmit('remotetransceiver', t));
   }
 
   get state(): TransportState {

@@ -8,8 +8,6 @@ import {
   useRepairedRtpStreamId,
   useSdesMid,
   useSdesRTPStreamId,
-  useTransportWideCC,
-  useTWCC,
   type RTCPeerConnectionConfig,
 } from 'werift';
 import './weriftPatches.ts';
@@ -21,15 +19,15 @@ export interface TransportNetworkOptions {
 }
 
 export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
-export const RID_URI = 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id';
 
 /**
  * Codecs and header extensions the SFU negotiates.
  * - Opus with the client-to-mixer audio level extension (https://www.rfc-editor.org/rfc/rfc6464).
  * - VP8 (https://www.rfc-editor.org/rfc/rfc7741) with NACK, PLI, RTX
- *   (https://www.rfc-editor.org/rfc/rfc4588) and bandwidth feedback: transport-cc on the publishing
- *   side so the browser's encoder ramps up to its top simulcast layer; REMB on the subscribing side
- *   so the SFU learns each subscriber's downlink estimate.
+ *   (https://www.rfc-editor.org/rfc/rfc4588) and REMB both ways: the SFU grants publishers a
+ *   generous REMB so their encoder reaches the top simulcast layer (werift's transport-cc feedback
+ *   kept Chrome near 700 kbps), and learns each subscriber's downlink from the REMB it sends back
+ *   (abs-send-time feeds the browser's receive-side estimator).
  * - mid / rid / repaired-rid for simulcast (https://www.rfc-editor.org/rfc/rfc8853).
  */
 export function peerConfig(net: TransportNetworkOptions, role: 'publish' | 'subscribe'): RTCPeerConnectionConfig {

@@ -26,7 +26,9 @@ const ok = {} as Record<string, never>;
 
 export const handlers: Handlers = {
   async join(s, d, ctx) {
-    if (s.member && d.resumeToken !== s.member.resumeToken) throw new ConveneError('ALREADY_JOINED', 'already joined');
+    if (s.member && (d.resumeToken !== s.member.resumeToken || d.meetingId !== s.room?.id)) {
+      throw new ConveneError('ALREADY_JOINED', 'this connection is already in a meeting');
+    }
     const meeting = await ctx.services.meetings.authorizeJoin({ meetingId: d.meetingId, user: s.user, code: d.code, clientKey: s.clientKey });
     const room = await ctx.rooms.getOrCreate(meeting);
     const t0 = performance.now();
@@ -93,12 +95,7 @@ export const handlers: Handlers = {
       if (d.raised) throw new ConveneError('FORBIDDEN', 'you can only raise your own hand');
       who = target(room, me, d.participantId, 'lowerHand');
     }
-    const next = d.raised ? (who.handRaisedAt ?? Date.now()) : null;
-    if (next !== who.handRaisedAt) {
-      who.handRaisedAt = next;
-      room.broadcastParticipant(who);
-      room.broadcastRoom();
-    }
+    room.setHand(who, d.raised);
     return ok;
   },
   async admit(s, d) {

@@ -27,6 +27,7 @@ export interface SignalingContext {
 }
 
 const METHOD_SET = new Set<string>(METHODS);
+const MAX_QUEUED = 200;
 
 /** One signalling WebSocket: validates every frame, dispatches, answers with stable error codes. */
 export class SignalingSession {
@@ -36,6 +37,7 @@ export class SignalingSession {
   private readonly bucket = new TokenBucket(100, 50);
   /** Requests of one connection run one at a time, in arrival order (like LiveKit's signal loop). */
   private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
   private readonly log: Logger;
 
   constructor(
@@ -50,7 +52,15 @@ export class SignalingSession {
       close: (code, reason) => socket.close(code, reason),
     };
     socket.on('message', (raw, isBinary) => {
-      this.queue = this.queue.then(() => this.onFrame(raw as Buffer, isBinary));
+      // A client that floods faster than we answer is cut off rather than queued without bound.
+      if (++this.queued > MAX_QUEUED) {
+        this.log.warn('signalling queue overflow, closing');
+        socket.close(1008, 'too many requests');
+        return;
+      }
+      this.queue = this.queue.then(() => this.onFrame(raw as Buffer, isBinary)).finally(() => {
+        this.queued--;
+      });
     });
     socket.on('close', () => this.onClose());
     socket.on('error', (err) => this.log.warn({ err }, 'socket error'));
@@ -66,7 +76,7 @@ export class SignalingSession {
   }
 
   private async onFrame(raw: Buffer, isBinary: boolean): Promise<void> {
-    if (!this.bucket.take()) return this.reject(null, new ConveneError('RATE_LIMITED', 'too many messages', { retryAfterMs: 1000 }));
+    const limited = !this.bucket.take();
     if (isBinary) return this.reject(null, new ConveneError('BAD_REQUEST', 'binary frames are not accepted'));
     let json: unknown;
     try {
@@ -82,6 +92,7 @@ export class SignalingSession {
       return this.reject(id, new ConveneError('BAD_REQUEST', 'frame must be {kind:"request", id, method, data}'));
     }
     const { id, method } = env.data;
+    if (limited) return this.reject(id, new ConveneError('RATE_LIMITED', 'too many messages', { retryAfterMs: 1000 }));
     if (!METHOD_SET.has(method)) {
       this.log.warn({ method: method.slice(0, 64) }, 'unknown method');
       return this.reject(id, new ConveneError('UNKNOWN_METHOD', `unknown method "${method.slice(0, 64)}"`));

@@ -1,16 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import { ConveneError } from '@convene/protocol';
 import type { TransportNetworkOptions } from '../codecs.ts';
+import { newCounters } from '../counters.ts';
 import { Router } from '../Router.ts';
 import type { WorkerCalls, WorkerEvent, WorkerMethod, WorkerStats } from './messages.ts';
 
 /**
  * Everything a media worker runs: its routers, and the dispatch of calls from the main thread.
- * Runs the same inside a worker thread or inline (tests, SFU_WORKERS=inline).
+ * Runs the same inside a worker thread or inline on the main thread (SfuPool with 0 workers, unit tests).
  */
 export class WorkerHost {
   private readonly routers = new Map<string, Router>();
-  private forwardedClosed = 0;
+  private readonly counters = newCounters();
   private elu = performance.eventLoopUtilization();
 
   constructor(
@@ -33,7 +34,6 @@ export class WorkerHost {
       case 'closeRouter': {
         const r = this.routers.get(a.routerId);
         if (r) {
-          this.forwardedClosed += r.forwarded;
           this.routers.delete(a.routerId);
           r.close();
         }
@@ -82,7 +82,7 @@ export class WorkerHost {
 
   private createRouter(routerId: string): void {
     if (this.routers.has(routerId)) return;
-    const r = new Router(routerId, this.net);
+    const r = new Router(routerId, this.net, this.counters);
     r.on('produceradded', (peerId, p) =>
       this.emit({ event: 'produceradded', routerId, peerId, producerId: p.id, kind: p.kind, source: p.source }),
     );
@@ -96,9 +96,7 @@ export class WorkerHost {
     let peers = 0;
     let producers = 0;
     let consumers = 0;
-    let forwarded = this.forwardedClosed;
     for (const r of this.routers.values()) {
-      forwarded += r.forwarded;
       for (const p of r.peers.values()) {
         peers++;
         producers += p.producers.size;
@@ -108,7 +106,7 @@ export class WorkerHost {
     const now = performance.eventLoopUtilization();
     const delta = performance.eventLoopUtilization(now, this.elu);
     this.elu = now;
-    return { routers: this.routers.size, peers, producers, consumers, forwarded, eventLoopUtilization: delta.utilization };
+    return { routers: this.routers.size, peers, producers, consumers, ...this.counters, eventLoopUtilization: delta.utilization };
   }
 
   close(): void {

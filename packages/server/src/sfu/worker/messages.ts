@@ -25,8 +25,10 @@ export interface WorkerStats {
   peers: number;
   producers: number;
   consumers: number;
-  /** Packets forwarded since the worker started. */
+  /** Since the worker started: packets forwarded, packets resent on NACK, PLIs sent to publishers. */
   forwarded: number;
+  retransmitted: number;
+  plis: number;
   /** RSS is per process; CPU is this thread's (worker_threads do not split process.cpuUsage). */
   eventLoopUtilization: number;
 }
