@@ -1,0 +1,41 @@
+// Convene service worker: caches the app shell only (HTML, hashed JS/CSS, manifest, icons).
+// Never touches the API (/api/), signalling (/ws), metrics or any media: those always go to the
+// network. Built by vite.config.ts, which fills in the shell list and the cache version.
+const SHELL = __SHELL__;
+const CACHE = `convene-shell-${__VERSION__}`;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(SHELL))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('convene-shell-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+const NEVER = /^\/(api|ws|metrics|healthz)(\/|$)/;
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (req.method !== 'GET') return;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin || NEVER.test(url.pathname)) return;
+
+  if (req.mode === 'navigate') {
+    // Network first so deploys show up at once; the cached shell when offline (SPA routes).
+    event.respondWith(fetch(req).catch(() => caches.match('/', { cacheName: CACHE }).then((r) => r ?? Response.error())));
+    return;
+  }
+  if (SHELL.includes(url.pathname)) {
+    event.respondWith(caches.match(req, { cacheName: CACHE }).then((hit) => hit ?? fetch(req)));
+  }
+});

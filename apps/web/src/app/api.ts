@@ -1,0 +1,29 @@
+import { ApiClient } from '@convene/sdk';
+import { ConveneError } from '@convene/protocol';
+import { t } from '../i18n/index.ts';
+
+/** Same-origin HTTP API; the session cookie authenticates. */
+export const api = new ApiClient(typeof location === 'undefined' ? '' : location.origin);
+
+/** Human text for an error with a stable code. */
+export function errorText(err: unknown): string {
+  if (err instanceof ConveneError) {
+    switch (err.code) {
+      case 'MEETING_UNAVAILABLE':
+        return t('errMeetingUnavailable');
+      case 'RATE_LIMITED':
+        return t('errRateLimited', { seconds: Math.ceil((err.retryAfterMs ?? 60_000) / 1000) });
+      case 'MEETING_LOCKED':
+        return t('errLocked');
+      case 'MEETING_ENDED':
+        return t('errEnded');
+      case 'BAD_CREDENTIALS':
+        return t('errCredentials');
+      case 'HANDLE_TAKEN':
+        return t('errHandleTaken');
+      default:
+        return t('errGeneric', { message: err.message });
+    }
+  }
+  return t('errGeneric', { message: err instanceof Error ? err.message : String(err) });
+}

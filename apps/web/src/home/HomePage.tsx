@@ -1,0 +1,153 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Meeting } from '@convene/protocol';
+import { api, errorText } from '../app/api.ts';
+import type { User } from '../app/App.tsx';
+import { navigate } from '../app/router.tsx';
+import { meetingPath, parseMeetingInput } from '../app/routes.ts';
+import { t } from '../i18n/index.ts';
+import { MeetingList } from './MeetingList.tsx';
+
+const localTz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** Start a meeting now, schedule one, see upcoming ones, or join by link. */
+export function HomePage({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
+  const [meetings, setMeetings] = useState<Meeting[]>([]);
+  const [error, setError] = useState('');
+  const refresh = () => api.listMeetings().then(setMeetings, (e: unknown) => setError(errorText(e)));
+  useEffect(() => void refresh(), []);
+
+  const create = async (form: HTMLFormElement, now: boolean) => {
+    const f = new FormData(form);
+    const code = String(f.get('code') ?? '').trim();
+    const when = String(f.get('startsAt') ?? '');
+    setError('');
+    try {
+      const m = await api.createMeeting({
+        title: String(f.get('title') ?? '').trim() || t('newMeeting'),
+        ...(now || !when ? {} : { startsAt: new Date(when).toISOString() }),
+        durationMinutes: Number(f.get('duration') ?? 60) || 60,
+        timeZone: String(f.get('timeZone') ?? localTz),
+        lobby: f.get('lobby') === 'on',
+        ...(code ? { code } : {}),
+      });
+      if (now) navigate(meetingPath(m.id));
+      else {
+        form.reset();
+        await refresh();
+      }
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  return (
+    <main class="page">
+      <header class="row spread">
+        <h1>{t('appName')}</h1>
+        <span class="muted">{t('signedInAs', { name: user.displayName, handle: user.handle })}</span>
+        <button
+          onClick={() =>
+            void api.signOut().finally(() => {
+              onSignedOut();
+            })
+          }
+        >
+          {t('signOut')}
+        </button>
+      </header>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="grid2">
+        <form
+          class="card stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create(e.currentTarget, true);
+          }}
+        >
+          <h2>{t('newMeeting')}</h2>
+          <label>
+            {t('title')}
+            <input name="title" maxLength={120} data-testid="new-title" />
+          </label>
+          <label>
+            {t('meetingCode')}
+            <input name="code" minLength={4} maxLength={32} data-testid="new-code" />
+          </label>
+          <label class="check">
+            <input type="checkbox" name="lobby" /> {t('useLobby')}
+          </label>
+          <button class="primary" type="submit" data-testid="new-meeting">
+            {t('startNow')}
+          </button>
+        </form>
+        <form
+          class="card stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create(e.currentTarget, false);
+          }}
+        >
+          <h2>{t('schedule')}</h2>
+          <label>
+            {t('title')}
+            <input name="title" required maxLength={120} data-testid="schedule-title" />
+          </label>
+          <label>
+            {t('startsAt')}
+            <input name="startsAt" type="datetime-local" required data-testid="schedule-starts" />
+          </label>
+          <div class="row">
+            <label>
+              {t('durationMinutes')}
+              <input name="duration" type="number" min={5} max={1440} value={60} data-testid="schedule-duration" />
+            </label>
+            <label>
+              {t('timeZone')}
+              <input name="timeZone" value={localTz} data-testid="schedule-timezone" />
+            </label>
+          </div>
+          <label>
+            {t('meetingCode')}
+            <input name="code" minLength={4} maxLength={32} data-testid="schedule-code" />
+          </label>
+          <label class="check">
+            <input type="checkbox" name="lobby" /> {t('useLobby')}
+          </label>
+          <button class="primary" type="submit" data-testid="schedule-submit">
+            {t('schedule')}
+          </button>
+        </form>
+      </div>
+      <JoinByLink />
+      <section class="card">
+        <h2>{t('upcoming')}</h2>
+        <MeetingList meetings={meetings} />
+      </section>
+    </main>
+  );
+}
+
+function JoinByLink() {
+  const [bad, setBad] = useState(false);
+  return (
+    <form
+      class="card row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const id = parseMeetingInput(String(new FormData(e.currentTarget).get('link') ?? ''));
+        setBad(!id);
+        if (id) navigate(meetingPath(id));
+      }}
+    >
+      <label class="grow">
+        {t('joinByLink')}
+        <input name="link" required aria-invalid={bad} data-testid="join-link" />
+      </label>
+      <button type="submit">{t('join')}</button>
+    </form>
+  );
+}

@@ -1,0 +1,131 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { MeetingSession } from '@convene/sdk';
+import type { SessionState } from '@convene/sdk';
+import { errorText } from '../app/api.ts';
+import type { User } from '../app/App.tsx';
+import { Link } from '../app/router.tsx';
+import { t } from '../i18n/index.ts';
+import { DeviceSelect } from './DeviceSelect.tsx';
+import { MeetingRoom } from './MeetingRoom.tsx';
+import { useLocalMedia } from './useLocalMedia.ts';
+import { VideoView } from './VideoView.tsx';
+
+declare global {
+  interface Window {
+    /** Test hook for end-to-end tests: the live session once joined. */
+    __convene?: { session: MeetingSession };
+  }
+}
+
+/** Pre-join screen (preview, devices, code), then the meeting, the lobby or a goodbye screen. */
+export function MeetingPage({ user, meetingId }: { user: User; meetingId: string }) {
+  const media = useLocalMedia();
+  const [micOn, setMicOn] = useState(true);
+  const [camOn, setCamOn] = useState(true);
+  const [code, setCode] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [session, setSession] = useState<MeetingSession | null>(null);
+  const [state, setState] = useState<SessionState | 'prejoin'>('prejoin');
+
+  useEffect(() => () => void session?.leave(), [session]);
+
+  // Publish each local track once we are in and it exists (the camera may still be starting
+  // when the user clicks Join; device switches later go through replaceTrack).
+  const published = useRef(new Set<string>());
+  useEffect(() => {
+    if (!session || state !== 'joined') return;
+    const run = async () => {
+      if (media.mic && !published.current.has('microphone')) {
+        published.current.add('microphone');
+        await session.publishMicrophone(media.mic);
+        if (!micOn) await session.setMuted('microphone', true);
+      }
+      if (media.cam && !published.current.has('camera')) {
+        published.current.add('camera');
+        await session.publishCamera(media.cam);
+        if (!camOn) await session.setMuted('camera', true);
+      }
+    };
+    run().catch((err: unknown) => setError(errorText(err)));
+  }, [session, state, media.mic, media.cam]);
+
+  const join = async () => {
+    setBusy(true);
+    setError('');
+    try {
+      const s = await MeetingSession.join({ baseUrl: location.origin, meetingId, ...(code.trim() ? { code: code.trim() } : {}) });
+      window.__convene = { session: s };
+      s.on('state', setState);
+      setSession(s);
+      setState(s.state);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (session && state === 'joined') return <MeetingRoom session={session} user={user} media={media} />;
+  if (session && state === 'reconnecting') return <MeetingRoom session={session} user={user} media={media} reconnecting />;
+  if (session && state === 'lobby') return <Notice text={t('waitingForHost')} live />;
+  if (session && state !== 'connecting') {
+    const text = { removed: t('removed'), ended: t('ended'), denied: t('denied'), left: t('left') }[state as 'removed'] ?? t('left');
+    return <Notice text={text} />;
+  }
+
+  return (
+    <main class="page prejoin">
+      <div class="preview">
+        <VideoView track={camOn ? media.cam : null} mirror label={t('camera')} />
+        <div class="row center">
+          <button aria-pressed={!micOn} onClick={() => setMicOn(!micOn)} data-testid="prejoin-mic">
+            {micOn ? t('micOff') : t('micOn')}
+          </button>
+          <button aria-pressed={!camOn} onClick={() => setCamOn(!camOn)} data-testid="prejoin-camera">
+            {camOn ? t('cameraOff') : t('cameraOn')}
+          </button>
+        </div>
+      </div>
+      <form
+        class="card stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void join();
+        }}
+      >
+        <h1>{t('joinMeeting')}</h1>
+        <DeviceSelect kind="audioinput" devices={media.devices} value={media.micId} onChange={(id) => void media.selectMic(id)} />
+        <DeviceSelect kind="videoinput" devices={media.devices} value={media.camId} onChange={(id) => void media.selectCam(id)} />
+        <label>
+          {t('codeToJoin')}
+          <input value={code} onInput={(e) => setCode(e.currentTarget.value)} maxLength={32} autocomplete="off" data-testid="code-input" aria-describedby="code-hint" />
+        </label>
+        <p id="code-hint" class="muted small">
+          {t('codeHint')}
+        </p>
+        {media.error && <p class="muted small">{t('errDevices', { message: media.error })}</p>}
+        {error && (
+          <p class="error" role="alert" data-testid="join-error">
+            {error}
+          </p>
+        )}
+        <button class="primary" type="submit" disabled={busy} data-testid="join-button">
+          {t('join')}
+        </button>
+        <Link href="/">{t('backHome')}</Link>
+      </form>
+    </main>
+  );
+}
+
+function Notice({ text, live }: { text: string; live?: boolean }) {
+  return (
+    <main class="page narrow center">
+      <p role={live ? 'status' : undefined} data-testid="notice">
+        {text}
+      </p>
+      <Link href="/">{t('backHome')}</Link>
+    </main>
+  );
+}

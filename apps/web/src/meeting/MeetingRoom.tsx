@@ -1,0 +1,125 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Participant } from '@convene/protocol';
+import type { MeetingSession, RemoteTrack } from '@convene/sdk';
+import { navigate } from '../app/router.tsx';
+import type { User } from '../app/App.tsx';
+import { t } from '../i18n/index.ts';
+import { ChatPanel } from './ChatPanel.tsx';
+import { chooseMainTile } from './mainTile.ts';
+import { JoinLeaveBatcher } from './notifications.ts';
+import { PeoplePanel } from './PeoplePanel.tsx';
+import { Tile } from './Tile.tsx';
+import { Toolbar } from './Toolbar.tsx';
+import type { LocalMedia } from './useLocalMedia.ts';
+import { useSessionVersion } from './useSessionVersion.ts';
+import { AudioSink } from './VideoView.tsx';
+
+export function MeetingRoom({ session, media, reconnecting }: { session: MeetingSession; user: User; media: LocalMedia; reconnecting?: boolean }) {
+  useSessionVersion(session);
+  const [view, setView] = useState<'speaker' | 'grid'>('speaker');
+  const [panel, setPanel] = useState<'people' | 'chat' | null>(null);
+  const [pinnedId, setPinnedId] = useState<string | null>(null);
+  const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
+  const [activity, setActivity] = useState<string[]>([]);
+  const lastSpeaker = useRef<string | null>(null);
+  const nextToast = useRef(0);
+
+  const toast = (text: string) => {
+    const id = ++nextToast.current;
+    setToasts((x) => [...x.slice(-2), { id, text }]);
+    setActivity((x) => [...x.slice(-49), `${new Date().toLocaleTimeString()} ${text}`]);
+    setTimeout(() => setToasts((x) => x.filter((y) => y.id !== id)), 5000);
+  };
+
+  useEffect(() => {
+    const batcher = new JoinLeaveBatcher(toast);
+    const offs = [
+      session.on('participantsJoined', (ps) => batcher.add('joined', ps.map((p) => p.displayName))),
+      session.on('participantsLeft', (ps) => batcher.add('left', ps.map((p) => p.displayName))),
+      session.on('mutedByHost', (source) => toast(t('mutedByHost', { source: source === 'microphone' ? t('microphone') : t('camera') }))),
+      session.on('activeSpeaker', (id) => {
+        if (id && id !== session.self?.id) lastSpeaker.current = id;
+      }),
+    ];
+    return () => {
+      batcher.dispose();
+      offs.forEach((off) => off());
+    };
+  }, [session]);
+
+  const self = session.self!;
+  const others = [...session.participants.values()];
+  const room = session.room;
+  const tracks = [...session.remoteTracks.values()];
+  const videoOf = (id: string, source: 'camera' | 'screen' = 'camera') => tracks.find((x) => x.participantId === id && x.kind === 'video' && x.source === source);
+  const mainId = chooseMainTile({
+    selfId: self.id,
+    others: others.map((p) => p.id),
+    spotlightId: room?.spotlightId ?? null,
+    pinnedId,
+    activeSpeakerId: room?.activeSpeakerId ?? null,
+    lastSpeakerId: lastSpeaker.current,
+  });
+  const speakingId = room?.activeSpeakerId ?? null;
+  const screens = useMemo(() => tracks.filter((x) => x.kind === 'video' && x.source === 'screen'), [tracks]);
+
+  const tile = (p: Participant, opts: { main?: boolean; video?: RemoteTrack | undefined } = {}) => (
+    <Tile key={`${p.id}:${opts.video?.source ?? 'cam'}`} session={session} participant={p} video={opts.video ?? videoOf(p.id)} main={opts.main ?? false} speaking={p.id === speakingId} />
+  );
+  const selfTile = <Tile key="self" session={session} participant={self} video={undefined} self localTrack={self.sources.includes('camera') ? media.cam : null} />;
+  const mainP = others.find((p) => p.id === mainId);
+
+  return (
+    <div class={`room ${panel ? 'with-panel' : ''}`}>
+      {reconnecting && (
+        <div class="banner" role="status" data-testid="reconnecting">
+          {t('reconnecting')}
+        </div>
+      )}
+      <main class={`stage ${view}`} aria-label={view === 'grid' ? t('gridView') : t('speakerView')}>
+        {others.length === 0 && <p class="muted center">{t('alone')}</p>}
+        {view === 'speaker' ? (
+          <>
+            <div class="main-tile" data-testid="main-tile">
+              {mainP && tile(mainP, { main: true, video: videoOf(mainP.id, 'screen') ?? videoOf(mainP.id) })}
+            </div>
+            <div class="filmstrip">
+              {selfTile}
+              {others.filter((p) => p.id !== mainId).map((p) => tile(p))}
+              {screens.filter((s) => s.participantId !== mainId).map((s) => tile(others.find((p) => p.id === s.participantId) ?? self, { video: s }))}
+            </div>
+          </>
+        ) : (
+          <div class="grid" style={{ '--n': String(others.length + 1 + screens.length) }}>
+            {selfTile}
+            {others.map((p) => tile(p))}
+            {screens.map((s) => tile(others.find((p) => p.id === s.participantId) ?? self, { video: s }))}
+          </div>
+        )}
+      </main>
+      {panel === 'people' && <PeoplePanel session={session} pinnedId={pinnedId} onPin={setPinnedId} activity={activity} onClose={() => setPanel(null)} />}
+      {panel === 'chat' && <ChatPanel session={session} onClose={() => setPanel(null)} />}
+      <Toolbar
+        session={session}
+        media={media}
+        view={view}
+        onView={setView}
+        panel={panel}
+        onPanel={setPanel}
+        onLeave={() => void session.leave().then(() => navigate('/'))}
+      />
+      {tracks
+        .filter((x) => x.kind === 'audio')
+        .map((x) => (
+          <AudioSink key={x.consumerId} track={x.track} />
+        ))}
+      <div class="toasts" aria-live="polite" role="status">
+        {toasts.map((x) => (
+          <div key={x.id} class="toast" data-testid="toast">
+            {x.text}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

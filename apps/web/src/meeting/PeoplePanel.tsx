@@ -1,0 +1,114 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Participant } from '@convene/protocol';
+import type { MeetingSession } from '@convene/sdk';
+import { errorText } from '../app/api.ts';
+import { t } from '../i18n/index.ts';
+
+interface Props {
+  session: MeetingSession;
+  pinnedId: string | null;
+  onPin: (id: string | null) => void;
+  activity: string[];
+  onClose: () => void;
+}
+
+/** Participants with roles and host controls, the hand queue, the lobby, room settings, activity. */
+export function PeoplePanel({ session, pinnedId, onPin, activity }: Props) {
+  const [waiting, setWaiting] = useState<Participant[]>([]);
+  const [error, setError] = useState('');
+  useEffect(() => session.on('lobby', setWaiting), [session]);
+  const self = session.self!;
+  const room = session.room!;
+  const moderator = self.role !== 'participant';
+  const act = (fn: () => Promise<unknown>) => void fn().then(() => setError(''), (e: unknown) => setError(errorText(e)));
+  const everyone = [self, ...session.participants.values()];
+  const byId = new Map(everyone.map((p) => [p.id, p]));
+  return (
+    <aside class="panel" aria-label={t('participants')}>
+      <h2>{t('participants')}</h2>
+      {error && <p class="error small">{error}</p>}
+      {moderator && (
+        <section class="stack">
+          <label class="check">
+            <input type="checkbox" checked={room.locked} onChange={(e) => act(() => session.lock(e.currentTarget.checked))} data-testid="lock-toggle" /> {t('lockMeeting')}
+          </label>
+          <label class="check">
+            <input type="checkbox" checked={room.allowSelfUnmute} onChange={(e) => act(() => session.setAllowSelfUnmute(e.currentTarget.checked))} /> {t('allowUnmute')}
+          </label>
+        </section>
+      )}
+      {moderator && waiting.length > 0 && (
+        <section>
+          <h3>{t('lobby')}</h3>
+          <ul class="people">
+            {waiting.map((p) => (
+              <li key={p.id} data-testid="lobby-entry">
+                <span class="grow">{p.displayName}</span>
+                <button onClick={() => act(() => session.admit(p.id))} data-testid={`admit-${p.id}`}>
+                  {t('admit')}
+                </button>
+                <button onClick={() => act(() => session.deny(p.id))}>{t('deny')}</button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {room.handQueue.length > 0 && (
+        <section>
+          <h3>{t('handQueue')}</h3>
+          <ol>
+            {room.handQueue.map((id) => (
+              <li key={id}>
+                {byId.get(id)?.displayName ?? '?'}
+                {moderator && id !== self.id && (
+                  <button class="link" onClick={() => act(() => session.lowerHandOf(id))}>
+                    {t('lowerTheirHand')}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+      <ul class="people">
+        {everyone.map((p) => (
+          <li key={p.id} data-testid="person">
+            <span class="grow">
+              {p.id === self.id ? t('you', { name: p.displayName }) : p.displayName} <span class="muted small">@{p.handle}</span>
+              {p.role !== 'participant' && <span class="badge">{p.role === 'host' ? t('host') : t('cohost')}</span>}
+            </span>
+            {p.id !== self.id && (
+              <button onClick={() => onPin(pinnedId === p.id ? null : p.id)} aria-pressed={pinnedId === p.id} data-testid={`pin-${p.id}`}>
+                {pinnedId === p.id ? t('unpin') : t('pin')}
+              </button>
+            )}
+            {moderator && (
+              <button onClick={() => act(() => session.spotlight(room.spotlightId === p.id ? null : p.id))} aria-pressed={room.spotlightId === p.id} data-testid={`spotlight-${p.id}`}>
+                {room.spotlightId === p.id ? t('removeSpotlight') : t('spotlight')}
+              </button>
+            )}
+            {moderator && p.id !== self.id && p.role !== 'host' && (
+              <>
+                {p.sources.includes('microphone') && <button onClick={() => act(() => session.mute(p.id, 'microphone'))}>{t('mute')}</button>}
+                <button onClick={() => act(() => session.remove(p.id))}>{t('remove')}</button>
+                {self.role === 'host' && (
+                  <button onClick={() => act(() => session.setRole(p.id, p.role === 'cohost' ? 'participant' : 'cohost'))}>
+                    {p.role === 'cohost' ? t('makeParticipant') : t('makeCohost')}
+                  </button>
+                )}
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+      <section>
+        <h3>{t('activity')}</h3>
+        <ul class="activity small muted" data-testid="activity">
+          {activity.map((a, i) => (
+            <li key={i}>{a}</li>
+          ))}
+        </ul>
+      </section>
+    </aside>
+  );
+}

@@ -1,0 +1,120 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { MeetingSession } from '@convene/sdk';
+import { t } from '../i18n/index.ts';
+import { errorText } from '../app/api.ts';
+import type { LocalMedia } from './useLocalMedia.ts';
+import { DeviceSelect } from './DeviceSelect.tsx';
+
+interface Props {
+  session: MeetingSession;
+  media: LocalMedia;
+  view: 'speaker' | 'grid';
+  onView: (v: 'speaker' | 'grid') => void;
+  panel: 'people' | 'chat' | null;
+  onPanel: (p: 'people' | 'chat' | null) => void;
+  onLeave: () => void;
+}
+
+export function Toolbar({ session, media, view, onView, panel, onPanel, onLeave }: Props) {
+  const self = session.self!;
+  const micOn = self.sources.includes('microphone');
+  const camOn = self.sources.includes('camera');
+  const sharing = self.sources.includes('screen');
+  const hand = self.handRaisedAt !== null;
+  const [error, setError] = useState('');
+  const act = (fn: () => Promise<unknown>) => void fn().then(() => setError(''), (e: unknown) => setError(errorText(e)));
+
+  const toggleMic = () => act(() => session.setMuted('microphone', micOn));
+  const toggleCam = () => act(() => session.setMuted('camera', camOn));
+  const toggleShare = () =>
+    act(async () => {
+      if (sharing) return session.unpublish('screen');
+      const s = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      const track = s.getVideoTracks()[0];
+      if (!track) return;
+      track.addEventListener('ended', () => void session.unpublish('screen'));
+      await session.publishScreen(track);
+    });
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.ctrlKey && !e.metaKey) return;
+      const k = e.key.toLowerCase();
+      if (k === 'd') {
+        e.preventDefault();
+        toggleMic();
+      } else if (k === 'e') {
+        e.preventDefault();
+        toggleCam();
+      } else if (k === 'h' && e.altKey) {
+        e.preventDefault();
+        act(() => session.raiseHand(!hand));
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const isHost = self.role === 'host';
+  return (
+    <nav class="toolbar" aria-label="Meeting controls" title={t('shortcuts')}>
+      {error && (
+        <span class="error small" role="alert">
+          {error}
+        </span>
+      )}
+      <button aria-pressed={!micOn} onClick={toggleMic} data-testid="mic-toggle">
+        {micOn ? t('micOff') : t('micOn')}
+      </button>
+      <button aria-pressed={!camOn} onClick={toggleCam} data-testid="camera-toggle">
+        {camOn ? t('cameraOff') : t('cameraOn')}
+      </button>
+      <details class="devices">
+        <summary>{t('camera')} / {t('microphone')}</summary>
+        <DeviceSelect
+          kind="audioinput"
+          devices={media.devices}
+          value={media.micId}
+          onChange={(id) => act(async () => {
+            const tr = await media.selectMic(id);
+            if (tr) await session.replaceTrack('microphone', tr);
+          })}
+        />
+        <DeviceSelect
+          kind="videoinput"
+          devices={media.devices}
+          value={media.camId}
+          onChange={(id) => act(async () => {
+            const tr = await media.selectCam(id);
+            if (tr) await session.replaceTrack('camera', tr);
+          })}
+        />
+      </details>
+      {'getDisplayMedia' in (navigator.mediaDevices ?? {}) && (
+        <button aria-pressed={sharing} onClick={toggleShare} data-testid="share-toggle">
+          {sharing ? t('stopShare') : t('shareScreen')}
+        </button>
+      )}
+      <button aria-pressed={hand} onClick={() => act(() => session.raiseHand(!hand))} data-testid="hand-toggle">
+        {hand ? t('lowerHand') : t('raiseHand')}
+      </button>
+      <button aria-pressed={view === 'grid'} onClick={() => onView(view === 'grid' ? 'speaker' : 'grid')} data-testid="view-toggle">
+        {view === 'grid' ? t('speakerView') : t('gridView')}
+      </button>
+      <button aria-pressed={panel === 'people'} onClick={() => onPanel(panel === 'people' ? null : 'people')} data-testid="people-toggle">
+        {t('participants')} ({session.participants.size + 1})
+      </button>
+      <button aria-pressed={panel === 'chat'} onClick={() => onPanel(panel === 'chat' ? null : 'chat')} data-testid="chat-toggle">
+        {t('chat')}
+      </button>
+      <button class="danger" onClick={onLeave} data-testid="leave">
+        {t('leave')}
+      </button>
+      {isHost && (
+        <button class="danger" onClick={() => act(() => session.endForAll())} data-testid="end-for-all">
+          {t('endForAll')}
+        </button>
+      )}
+    </nav>
+  );
+}

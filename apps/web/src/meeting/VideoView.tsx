@@ -1,0 +1,43 @@
+import { useEffect, useRef } from 'preact/hooks';
+
+/**
+ * A <video> for one track. `onSize` reports the rendered size in device pixels (0×0 when hidden)
+ * so the SFU can pick the simulcast layer that fits.
+ */
+export function VideoView(props: { track: MediaStreamTrack | null; mirror?: boolean; onSize?: (w: number, h: number) => void; label?: string }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const v = ref.current;
+    if (!v) return;
+    v.srcObject = props.track ? new MediaStream([props.track]) : null;
+    if (props.track) void v.play().catch(() => undefined);
+  }, [props.track]);
+  useEffect(() => {
+    const v = ref.current;
+    const onSize = props.onSize;
+    if (!v || !onSize || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(([e]) => {
+      const dpr = window.devicePixelRatio || 1;
+      const r = e?.contentRect;
+      onSize(Math.round((r?.width ?? 0) * dpr), Math.round((r?.height ?? 0) * dpr));
+    });
+    ro.observe(v);
+    return () => {
+      ro.disconnect();
+      onSize(0, 0);
+    };
+  }, [props.onSize]);
+  return <video ref={ref} autoplay playsInline muted class={props.mirror ? 'mirror' : ''} aria-label={props.label} />;
+}
+
+/** Plays one remote audio track (video elements stay muted; audio goes through these). */
+export function AudioSink({ track }: { track: MediaStreamTrack }) {
+  const ref = useRef<HTMLAudioElement>(null);
+  useEffect(() => {
+    const a = ref.current;
+    if (!a) return;
+    a.srcObject = new MediaStream([track]);
+    void a.play().catch(() => undefined);
+  }, [track]);
+  return <audio ref={ref} autoplay />;
+}

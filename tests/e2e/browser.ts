@@ -1,0 +1,60 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Debian's Chromium, headless, with a fake camera (test pattern) and microphone (beep). */
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+}
+
+export async function newUserPage(browser: Browser, baseUrl: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['camera', 'microphone'] });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') console.error(`[page ${m.type()}]`, m.text());
+  });
+  await page.goto(baseUrl);
+  return { context, page };
+}
+
+export async function signUp(page: Page, handle: string, displayName: string): Promise<void> {
+  await page.getByTestId('signup-handle').fill(handle);
+  await page.getByTestId('signup-display-name').fill(displayName);
+  await page.getByTestId('signup-password').fill('correct horse battery');
+  await page.getByTestId('signup-submit').click();
+  await page.getByTestId('new-meeting').waitFor();
+}
+
+/** Inbound RTP totals on the page's receiving peer connection. */
+export function inboundStats(page: Page): Promise<{ framesDecoded: number; audioEnergy: number; videoWidth: number }> {
+  return page.evaluate(async () => {
+    const pc = window.__convene?.session.peerConnections.recv;
+    const out = { framesDecoded: 0, audioEnergy: 0, videoWidth: 0 };
+    if (!pc) return out;
+    const stats = await pc.getStats();
+    stats.forEach((s: { type: string; kind?: string; framesDecoded?: number; totalAudioEnergy?: number; frameWidth?: number }) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'video') {
+        out.framesDecoded += s.framesDecoded ?? 0;
+        out.videoWidth = Math.max(out.videoWidth, s.frameWidth ?? 0);
+      }
+      if (s.kind === 'audio') out.audioEnergy += s.totalAudioEnergy ?? 0;
+    });
+    return out;
+  });
+}
