@@ -5,6 +5,8 @@ source "$(dirname "$0")/lib.sh"
 DIR="${PGTEST_DIR:-/tmp/convene-pgtest}"
 PORT="${PGTEST_PORT:-55432}"
 BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+# The postgres user may not be able to enter the caller's directory (a private temp clone).
+cd /
 case "${1:-start}" in
   start)
     ensure_apt postgresql >/dev/null
