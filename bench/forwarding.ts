@@ -57,6 +57,7 @@ function fakeTransceiver(profile: number, i: number) {
       dtlsTransport: dtls,
       onPictureLossIndication: event(),
       onGenericNack: event(),
+      onRtcp: event(),
       receiverEstimatedMaxBitrate: 0n,
     },
   };

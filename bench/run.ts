@@ -26,6 +26,9 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
+/** When each participant's media started flowing (its join finished, publishing included). */
+const publishedAt = new Map<string, number>();
+
 async function measure(name: string, server: ServerProcess, bots: Bot[], pairs: [Bot, string][]): Promise<Result> {
   const cpu0 = server.cpuSeconds();
   const thr0 = server.threadCpu();
@@ -38,7 +41,11 @@ async function measure(name: string, server: ServerProcess, bots: Bot[], pairs: 
   const cpu = server.cpuSeconds() - cpu0;
   const thr1 = server.threadCpu();
   const frames = pairs.map(([b, id], i) => b.frames(id) - frames0[i]!);
-  const firsts = pairs.map(([b, id]) => (b.firstFrameAt.get(id) ?? NaN) - b.joinedAt).filter((x) => !Number.isNaN(x));
+  // Join → first frame counts only subscribers that joined after the publisher was already sending.
+  const firsts = pairs
+    .filter(([b, id]) => (publishedAt.get(id) ?? Infinity) < b.joinedAt)
+    .map(([b, id]) => (b.firstFrameAt.get(id) ?? NaN) - b.joinedAt)
+    .filter((x) => !Number.isNaN(x));
   // Thread names are all "node"; list the busiest threads' CPU share to show the spread over cores.
   const busy = thr1
     .map((t, i) => Math.round(((t.seconds - (thr0[i]?.seconds ?? 0)) / secs) * 100))
@@ -66,17 +73,53 @@ async function fanout(server: ServerProcess, n: number): Promise<Result> {
   const height = Number(process.env.BENCH_HEIGHT ?? 720);
   const pub = await Bot.join(server.url, host, meeting.id, { video: { width, height, fps: 30 } });
   const pubId = pub.session.self!.id;
+  publishedAt.set(pubId, Date.now());
+  // BENCH_TILE=WxH: subscribers draw the publisher that small (the SFU then sends a lower layer),
+  // which keeps 40 decoding clients from starving the 2-core machine the server shares.
+  const tile = process.env.BENCH_TILE?.split('x').map(Number);
   // Let the publisher's bandwidth estimate ramp up before anyone subscribes.
   await new Promise((r) => setTimeout(r, 4000));
   const subs: Bot[] = [];
   for (let i = 0; i < n; i++) {
     const u = await createUser(server.url, 'sub');
-    subs.push(await Bot.join(server.url, u, meeting.id, { video: false, audio: false }));
+    const s = await Bot.join(server.url, u, meeting.id, { video: false, audio: false });
+    if (tile) {
+      const show = () => {
+        for (const t of s.session.remoteTracks.values()) if (t.kind === 'video') s.session.setTileSize(t.consumerId, tile[0]!, tile[1]!);
+      };
+      show();
+      s.session.on('trackAdded', show);
+    }
+    subs.push(s);
   }
   await eventually(() => subs.every((s) => s.frames(pubId) > 0), 30_000, 'every subscriber decodes a frame');
   await new Promise((r) => setTimeout(r, 2000));
-  const r = await measure(`fanout 1→${n}`, server, [pub, ...subs], subs.map((s) => [s, pubId] as [Bot, string]));
+  const r = await measure(`fanout 1→${n}${tile ? ` (tiles ${process.env.BENCH_TILE})` : ''}`, server, [pub, ...subs], subs.map((s) => [s, pubId] as [Bot, string]));
   await Promise.all([pub, ...subs].map((b) => b.close()));
+  return r;
+}
+
+/** `rooms-K`: K rooms at once, each one 720p publisher → 5 subscribers; shows rooms spread over workers. */
+async function rooms(server: ServerProcess, k: number): Promise<Result> {
+  const all: Bot[] = [];
+  const pairs: [Bot, string][] = [];
+  for (let r = 0; r < k; r++) {
+    const host = await createUser(server.url, 'room');
+    const meeting = await host.api.createMeeting({ title: `room ${r}` });
+    const pub = await Bot.join(server.url, host, meeting.id, { video: { width: 1280, height: 720, fps: 30 } });
+    const pubId = pub.session.self!.id;
+    publishedAt.set(pubId, Date.now());
+    all.push(pub);
+    for (let i = 0; i < 5; i++) {
+      const s = await Bot.join(server.url, await createUser(server.url, 'sub'), meeting.id, { video: false, audio: false });
+      all.push(s);
+      pairs.push([s, pubId]);
+    }
+  }
+  await eventually(() => pairs.every(([b, id]) => b.frames(id) > 0), 60_000, 'every subscriber decodes');
+  await new Promise((r) => setTimeout(r, 2000));
+  const r = await measure(`${k} rooms × (1→5)`, server, all, pairs);
+  await Promise.all(all.map((b) => b.close()));
   return r;
 }
 
@@ -86,7 +129,9 @@ async function mesh(server: ServerProcess, n: number): Promise<Result> {
   const bots: Bot[] = [];
   for (let i = 0; i < n; i++) {
     const u = i === 0 ? host : await createUser(server.url, 'mesh');
-    bots.push(await Bot.join(server.url, u, meeting.id, { video: { width: 320, height: 180, fps: 15 } }));
+    const b = await Bot.join(server.url, u, meeting.id, { video: { width: 320, height: 180, fps: 15 } });
+    publishedAt.set(b.session.self!.id, Date.now());
+    bots.push(b);
   }
   const ids = bots.map((b) => b.session.self!.id);
   const pairs: [Bot, string][] = bots.flatMap((b, i) => ids.filter((_, j) => j !== i).map((id) => [b, id] as [Bot, string]));
@@ -102,9 +147,13 @@ const results: Result[] = [];
 for (const s of scenarios) {
   const [kind, nStr] = s.split('-');
   const n = Number(nStr);
-  const server = await ServerProcess.start({ SFU_WORKERS: process.env.SFU_WORKERS ?? '0' });
+  const server = await ServerProcess.start({
+    SFU_WORKERS: process.env.SFU_WORKERS ?? '0',
+    // BENCH_DATABASE_URL: measure the media server without the embedded PGlite's memory.
+    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+  });
   try {
-    const r = kind === 'fanout' ? await fanout(server, n) : await mesh(server, n);
+    const r = kind === 'fanout' ? await fanout(server, n) : kind === 'rooms' ? await rooms(server, n) : await mesh(server, n);
     results.push(r);
     console.log(JSON.stringify(r));
   } catch (err) {

@@ -254,20 +254,26 @@ export class Room {
         this.broadcast({ method: 'activeSpeaker', data: { participantId: e.peerId } });
         return;
       case 'transportstate': {
-        const m = this.members.get(e.peerId);
-        if (!m) return;
-        const q = e.state === 'connected' ? 5 : e.state === 'disconnected' ? 1 : e.state === 'failed' ? 0 : m.quality;
-        if (q !== m.quality) {
-          m.quality = q;
-          this.broadcastParticipant(m);
-        }
+        // Transport changes set a coarse score; RTCP-based scores refine it on the next tick.
+        const q = e.state === 'connected' ? 5 : e.state === 'disconnected' ? 1 : e.state === 'failed' ? 0 : undefined;
+        if (q !== undefined) this.setQuality(e.peerId, q);
         return;
       }
+      case 'quality':
+        this.setQuality(e.peerId, e.score);
+        return;
       default: {
         const never: never = e;
         this.log.warn({ e: never }, 'unknown media event');
       }
     }
+  }
+
+  private setQuality(peerId: string, q: number): void {
+    const m = this.members.get(peerId);
+    if (!m || m.quality === q) return;
+    m.quality = q;
+    this.broadcastParticipant(m);
   }
 
   async close(): Promise<void> {

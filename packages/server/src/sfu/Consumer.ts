@@ -94,6 +94,11 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
     this.stream.send(rtp);
   }
 
+  /** Smoothed loss (0–1) and RTT (ms) the subscriber reports for this stream. */
+  get linkStats(): { loss: number | undefined; rtt: number | undefined } {
+    return { loss: this.stream.loss.value, rtt: this.stream.rtt.value };
+  }
+
   /** Periodic RTCP sender report for this stream. */
   sendReport(): void {
     if (this.ready) this.stream.sendReport(this.kind === 'audio' ? 48000 : 90000);

@@ -7,6 +7,7 @@ import { Consumer } from './Consumer.ts';
 import type { MediaCounters } from './counters.ts';
 import { SafeEmitter } from './events.ts';
 import { Producer } from './Producer.ts';
+import { qualityScore } from './quality.ts';
 import { WebRtcTransport, type TransportState } from './WebRtcTransport.ts';
 
 type PeerEvents = {
@@ -150,6 +151,19 @@ export class Peer extends SafeEmitter<PeerEvents> {
   }
 
   /** Periodic: re-pick layers from fresh bitrates and REMB. */
+  /** 0–5 from the worst stream the participant receives (their downlink); undefined without reports. */
+  quality(): number | undefined {
+    let worst: number | undefined;
+    for (const c of this.consumers.values()) {
+      const { loss, rtt } = c.linkStats;
+      if (loss === undefined) continue;
+      const q = qualityScore(loss, rtt);
+      worst = worst === undefined ? q : Math.min(worst, q);
+    }
+    if (this.recvTransport?.state === 'failed' || this.sendTransport?.state === 'failed') return 0;
+    return worst;
+  }
+
   updateLayers(): void {
     for (const c of this.consumers.values()) {
       c.updateTarget();

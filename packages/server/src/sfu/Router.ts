@@ -11,6 +11,7 @@ export type RouterEvents = {
   produceradded: [peerId: string, producer: Producer];
   producerclosed: [peerId: string, producer: Producer];
   activespeaker: [peerId: string | null];
+  quality: [peerId: string, score: number];
   transportstate: [peerId: string, direction: 'send' | 'recv', state: TransportState];
   close: [];
 };
@@ -30,6 +31,7 @@ export class Router extends SafeEmitter<RouterEvents> {
   readonly speaker = new ActiveSpeakerDetector();
   closed = false;
   private ticks = 0;
+  private readonly lastQuality = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -53,7 +55,14 @@ export class Router extends SafeEmitter<RouterEvents> {
           p.sendRemb(PUBLISHER_REMB_BPS);
         }
       }
-      for (const peer of this.peers.values()) peer.updateLayers();
+      for (const [id, peer] of this.peers) {
+        peer.updateLayers();
+        const q = peer.quality();
+        if (q !== undefined && q !== this.lastQuality.get(id)) {
+          this.lastQuality.set(id, q);
+          this.safeEmit('quality', id, q);
+        }
+      }
     }
   }
 
@@ -79,7 +88,10 @@ export class Router extends SafeEmitter<RouterEvents> {
     });
     peer.on('produceradded', (p) => this.safeEmit('produceradded', peerId, p));
     peer.on('producerclosed', (p) => this.safeEmit('producerclosed', peerId, p));
-    peer.on('transportstate', (d, s) => this.safeEmit('transportstate', peerId, d, s));
+    peer.on('transportstate', (d, s) => {
+      this.lastQuality.delete(peerId); // re-report the RTCP-based score after the coarse one
+      this.safeEmit('transportstate', peerId, d, s);
+    });
     this.peers.set(peerId, peer);
     return peer;
   }
@@ -89,6 +101,7 @@ export class Router extends SafeEmitter<RouterEvents> {
     if (!peer) return;
     this.peers.delete(peerId);
     peer.close(); // emits producerclosed for each of its producers
+    this.lastQuality.delete(peerId);
     const change = this.speaker.remove(peerId);
     if (change !== undefined) this.safeEmit('activespeaker', change);
   }

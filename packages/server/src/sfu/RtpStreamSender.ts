@@ -1,4 +1,5 @@
-import { RtcpSenderInfo, RtcpSrPacket, type RTCRtpTransceiver, type RtpPacket } from 'werift';
+import { RtcpRrPacket, RtcpSenderInfo, RtcpSrPacket, type RTCRtpTransceiver, type RtpPacket } from 'werift';
+import { Smoothed } from './quality.ts';
 import { RetransmissionBuffer } from './rtp/RetransmissionBuffer.ts';
 import { RtpRewriter } from './rtp/RtpRewriter.ts';
 import { SrtpProtector } from './srtp/SrtpProtector.ts';
@@ -41,6 +42,11 @@ export class RtpStreamSender {
   packets = 0;
   octets = 0;
   retransmitted = 0;
+  /** From the subscriber's receiver reports: smoothed fraction lost and round-trip time (ms). */
+  readonly loss = new Smoothed();
+  readonly rtt = new Smoothed();
+  private lastSr: { compactNtp: number; at: number } | null = null;
+  private readonly unsub: () => void;
 
   constructor(
     private readonly transceiver: RTCRtpTransceiver,
@@ -48,6 +54,18 @@ export class RtpStreamSender {
   ) {
     this.rewriter = new RtpRewriter(kind === 'audio' ? 48000 : 90000);
     this.history = new RetransmissionBuffer(kind === 'audio' ? 256 : 1024);
+    const sub = transceiver.sender.onRtcp.subscribe((p) => {
+      if (p instanceof RtcpRrPacket || p instanceof RtcpSrPacket) for (const r of p.reports) if (r.ssrc === this.ssrc) this.onReport(r);
+    });
+    this.unsub = () => sub.unSubscribe();
+  }
+
+  /** https://www.rfc-editor.org/rfc/rfc3550#section-6.4.1: RTT = now − LSR − DLSR (in 1/65536 s). */
+  private onReport(r: { fractionLost: number; lsr: number; dlsr: number }): void {
+    this.loss.add(r.fractionLost / 256);
+    if (this.lastSr && r.lsr === this.lastSr.compactNtp) {
+      this.rtt.add(Math.max(0, Date.now() - this.lastSr.at - (r.dlsr / 65536) * 1000));
+    }
   }
 
   /** Bind to the negotiated codec, header extensions and SRTP keys; false until all exist. */
@@ -165,10 +183,12 @@ export class RtpStreamSender {
       ssrc: this.ssrc,
       senderInfo: new RtcpSenderInfo({ ntpTimestamp: ntp, rtpTimestamp: rtpTs, packetCount: this.packets >>> 0, octetCount: this.octets >>> 0 }),
     });
+    this.lastSr = { compactNtp: Number((ntp >> 16n) & 0xffffffffn), at: now };
     void this.dtls.sendRtcp([sr]).catch(() => undefined);
   }
 
   close(): void {
+    this.unsub();
     this.history.clear();
     this.protector = null;
     this.dtls = null;

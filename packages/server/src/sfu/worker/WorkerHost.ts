@@ -88,6 +88,7 @@ export class WorkerHost {
     );
     r.on('producerclosed', (peerId, p) => this.emit({ event: 'producerclosed', routerId, peerId, producerId: p.id, source: p.source }));
     r.on('activespeaker', (peerId) => this.emit({ event: 'activespeaker', routerId, peerId }));
+    r.on('quality', (peerId, score) => this.emit({ event: 'quality', routerId, peerId, score }));
     r.on('transportstate', (peerId, direction, state) => this.emit({ event: 'transportstate', routerId, peerId, direction, state }));
     this.routers.set(routerId, r);
   }

@@ -37,6 +37,7 @@ export type WorkerEvent =
   | { event: 'produceradded'; routerId: string; peerId: string; producerId: string; kind: 'audio' | 'video'; source: Source }
   | { event: 'producerclosed'; routerId: string; peerId: string; producerId: string; source: Source }
   | { event: 'activespeaker'; routerId: string; peerId: string | null }
+  | { event: 'quality'; routerId: string; peerId: string; score: number }
   | { event: 'transportstate'; routerId: string; peerId: string; direction: 'send' | 'recv'; state: TransportState };
 
 export type ToWorker = { id: number; method: WorkerMethod; args: unknown };
