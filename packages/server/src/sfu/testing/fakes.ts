@@ -1,0 +1,96 @@
+/**
+ * Stand-ins for werift's transceiver/DTLS/ICE objects around a Consumer, for unit tests and the
+ * forwarding benchmark: real SRTP keys, a pluggable datagram sink, triggerable RTCP events.
+ */
+import { randomBytes } from 'node:crypto';
+import { RtpHeader, RtpPacket, SrtpSession } from 'werift';
+import type { Producer } from '../Producer.ts';
+
+export class FakeEvent<T extends unknown[]> {
+  private readonly fns = new Set<(...a: T) => void>();
+  subscribe(fn: (...a: T) => void) {
+    this.fns.add(fn);
+    return { unSubscribe: () => this.fns.delete(fn) };
+  }
+  execute(...a: T): void {
+    for (const f of this.fns) f(...a);
+  }
+}
+
+export interface FakeTransceiver {
+  mid: string;
+  headerExtensions: { id: number; uri: string }[];
+  sender: {
+    ssrc: number;
+    codec: { payloadType: number };
+    dtlsTransport: unknown;
+    onPictureLossIndication: FakeEvent<[]>;
+    onGenericNack: FakeEvent<[{ lost: number[] }]>;
+    onRtcp: FakeEvent<[unknown]>;
+    receiverEstimatedMaxBitrate: bigint;
+  };
+  /** Decrypts what was sent (the subscriber's view). */
+  receiver: SrtpSession;
+}
+
+export function fakeTransceiver(opts: { profile?: number; ssrc?: number; send: (packet: Buffer) => void }): FakeTransceiver {
+  const profile = opts.profile ?? 1;
+  const saltLen = profile === 7 ? 12 : 14;
+  const k = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(saltLen), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(saltLen) };
+  const srtp = new SrtpSession({ keys: k, profile });
+  const receiver = new SrtpSession({
+    keys: { localMasterKey: k.remoteMasterKey, localMasterSalt: k.remoteMasterSalt, remoteMasterKey: k.localMasterKey, remoteMasterSalt: k.localMasterSalt },
+    profile,
+  });
+  const socket = { send: (b: Buffer) => opts.send(b) };
+  return {
+    mid: '1',
+    headerExtensions: [
+      { id: 1, uri: 'urn:ietf:params:rtp-hdrext:sdes:mid' },
+      { id: 2, uri: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time' },
+    ],
+    sender: {
+      ssrc: opts.ssrc ?? 1234,
+      codec: { payloadType: 96 },
+      dtlsTransport: {
+        state: 'connected',
+        srtp,
+        iceTransport: {
+          connection: {
+            nominated: { protocol: { sendData: async (b: Buffer) => opts.send(b), transport: { socket } }, remoteAddr: ['127.0.0.1', 9] },
+            canSendApplicationData: () => true,
+          },
+        },
+        sendRtcp: async () => undefined,
+      },
+      onPictureLossIndication: new FakeEvent(),
+      onGenericNack: new FakeEvent(),
+      onRtcp: new FakeEvent(),
+      receiverEstimatedMaxBitrate: 0n,
+    },
+    receiver,
+  };
+}
+
+/** A producer-shaped object with fixed layers that records key-frame requests. */
+export function fakeProducer(layers = [{ height: 180, bitrate: 150_000, active: true }]): Producer & { pli: number[]; gop: RtpPacket[] | null } {
+  const p = {
+    kind: 'video' as const,
+    consumers: new Set(),
+    closed: false,
+    pli: [] as number[],
+    gop: null as RtpPacket[] | null,
+    layerInfos: () => layers,
+    requestKeyFrame: (i: number) => p.pli.push(i),
+    gopSnapshot: () => p.gop,
+  };
+  return p as unknown as Producer & { pli: number[]; gop: RtpPacket[] | null };
+}
+
+/** A VP8 packet: `key` marks a key-frame start; otherwise a delta-frame start. */
+export function vp8Packet(seq: number, ts: number, key: boolean, ssrc = 42, size = 1100): RtpPacket {
+  const payload = randomBytes(size);
+  payload[0] = 0x10; // S=1, PID=0
+  payload[1] = key ? 0x00 : 0x01; // P bit
+  return new RtpPacket(new RtpHeader({ payloadType: 100, sequenceNumber: seq, timestamp: ts, ssrc, marker: true }), payload);
+}
