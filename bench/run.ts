@@ -5,7 +5,7 @@
  * frames/s at subscribers. Scenarios: fanout-N (1 publisher → N subscribers), mesh-N (all publish).
  */
 import { Bot, createUser, eventually } from '../tests/support/bots.ts';
-import { ServerProcess, cores } from './serverProcess.ts';
+import { ServerProcess, cores } from '../tests/support/serverProcess.ts';
 
 interface Result {
   scenario: string;

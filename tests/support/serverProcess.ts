@@ -21,8 +21,8 @@ export class ServerProcess {
     readonly url: string,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<ServerProcess> {
-    const port = await freePort();
+  static async start(env: Record<string, string> = {}, fixedPort?: number): Promise<ServerProcess> {
+    const port = fixedPort ?? (await freePort());
     // BENCH_PROF=dir writes V8 CPU profiles of the server (main thread and media workers) there.
     const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
     const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'packages/server/src/main.ts'], {
@@ -70,6 +70,13 @@ export class ServerProcess {
   async forwarded(): Promise<number> {
     const text = await (await fetch(`${this.url}/metrics`)).text();
     return Number(/^convene_rtp_forwarded_total (\d+)/m.exec(text)?.[1] ?? 0);
+  }
+
+  /** Simulate a crash: SIGKILL, no shutdown hooks. */
+  async kill(): Promise<void> {
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGKILL');
+    await exited;
   }
 
   async stop(): Promise<void> {
