@@ -10,7 +10,8 @@ if [ "$(id -u)" = 0 ] && [ -z "${TEST_DATABASE_URL:-}" ] && [ "${CONVENE_SKIP_PO
   trap '"$ROOT/scripts/postgres.sh" stop' EXIT
 fi
 cd "$ROOT"
-log "type-checking"
+log "type-checking and linting"
 npx tsc -p tsconfig.json --noEmit
+npx eslint .
 log "running tests${TEST_DATABASE_URL:+ (DB contract tests also against PostgreSQL)}"
 npx vitest run "$@"
