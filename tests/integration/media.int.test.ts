@@ -53,5 +53,15 @@ describe('three participants through the SFU', () => {
       }
       expect(all).not.toMatch(/typ (srflx|relay|prflx)/);
     }
+
+    // Screen share: a second video track from one participant reaches the others as 'screen';
+    // stopping it removes the track for them.
+    const [a, b, c] = bots as [Bot, Bot, Bot];
+    await b.publishScreen({ width: 640, height: 360, fps: 10 });
+    await eventually(() => (a.screenFramesFrom.get(ids[1]!) ?? 0) > 5 && (c.screenFramesFrom.get(ids[1]!) ?? 0) > 5, 20_000, 'screen share decoded by the others');
+    expect(a.session.participants.get(ids[1]!)?.sources).toContain('screen');
+    await b.session.unpublish('screen');
+    await eventually(() => ![...a.session.remoteTracks.values()].some((t) => t.source === 'screen'), 10_000, 'screen track removed');
+    expect(a.frames(ids[1]!)).toBeGreaterThan(10); // the camera is unaffected
   });
 });

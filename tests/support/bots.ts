@@ -40,6 +40,8 @@ export interface BotOptions {
 
 export class Bot {
   readonly framesFrom = new Map<string, number>();
+  /** Decoded screen-share frames per participant (camera frames are in framesFrom). */
+  readonly screenFramesFrom = new Map<string, number>();
   readonly audioEnergyFrom = new Map<string, number>();
   readonly firstFrameAt = new Map<string, number>();
   readonly lastFrameSize = new Map<string, { width: number; height: number }>();
@@ -83,7 +85,11 @@ export class Bot {
 
   private attach(t: RemoteTrack): void {
     const pid = t.participantId;
-    if (t.kind === 'video') {
+    if (t.kind === 'video' && t.source === 'screen') {
+      const sink = new nonstandard.RTCVideoSink(t.track);
+      sink.onframe = () => this.screenFramesFrom.set(pid, (this.screenFramesFrom.get(pid) ?? 0) + 1);
+      this.sinks.push(sink);
+    } else if (t.kind === 'video') {
       const sink = new nonstandard.RTCVideoSink(t.track);
       sink.onframe = ({ frame }) => {
         if (!this.firstFrameAt.has(pid)) this.firstFrameAt.set(pid, Date.now());
@@ -120,6 +126,23 @@ export class Bot {
     push();
     this.timers.push(setInterval(push, 1000 / v.fps));
     await this.session.publishCamera(track, { height });
+  }
+
+  /** A second video track as a screen share (single layer, no simulcast). */
+  async publishScreen(v: { width: number; height: number; fps: number }): Promise<void> {
+    const source = new nonstandard.RTCVideoSource();
+    const track = source.createTrack();
+    this.tracks.push(track);
+    const data = new Uint8ClampedArray(v.width * v.height * 1.5).fill(200);
+    let n = 0;
+    const push = () => {
+      n++;
+      data.fill(n & 255, 0, v.width * 8); // a moving band so the encoder keeps sending
+      source.onFrame({ width: v.width, height: v.height, data });
+    };
+    push();
+    this.timers.push(setInterval(push, 1000 / v.fps));
+    await this.session.publishScreen(track);
   }
 
   async publishAudio(a: { frequency: number }): Promise<void> {

@@ -24,7 +24,7 @@ function MeetingItem({ m }: { m: Meeting }) {
       <div class="grow">
         <Link href={meetingPath(m.id)}>{m.title}</Link>
         <div class="muted small">
-          {when} ({m.timeZone}) · {m.durationMinutes} min{m.code ? ` · ${t('code', { code: m.code })}` : ''}
+          {when} ({m.timeZone}) · {t('minutes', { n: m.durationMinutes })}{m.code ? ` · ${t('code', { code: m.code })}` : ''}
         </div>
         <code class="small" data-testid="meeting-link">
           {m.link}

@@ -86,6 +86,8 @@ const en = {
   mutedByHost: 'The host muted your {source}.',
   alone: 'You are the only one here. Share the link to invite people.',
   quality: 'Connection quality {q} of 5',
+  controls: 'Meeting controls',
+  minutes: '{n} min',
   shortcuts: 'Shortcuts: Ctrl+D microphone, Ctrl+E camera, Ctrl+Alt+H hand',
   notFound: 'Page not found.',
   errMeetingUnavailable: 'No meeting with that link, or the code is wrong.',

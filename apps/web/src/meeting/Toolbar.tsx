@@ -57,7 +57,7 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, onLeave 
 
   const isHost = self.role === 'host';
   return (
-    <nav class="toolbar" aria-label="Meeting controls" title={t('shortcuts')}>
+    <nav class="toolbar" aria-label={t('controls')} title={t('shortcuts')}>
       {error && (
         <span class="error small" role="alert">
           {error}
