@@ -102,6 +102,18 @@ describe('bad input and dropped connections', () => {
     await eventually(() => got.includes('back'), 5000, 'chat after resume');
     expect(left).toEqual([]); // nobody saw b leave
 
+    // ICE restart: new credentials on both connections, same tracks, media keeps flowing.
+    const ufrags = () =>
+      [b.session.peerConnections.send, b.session.peerConnections.recv].map((pc) => /a=ice-ufrag:(\S+)/.exec(pc!.remoteDescription!.sdp)?.[1]);
+    const before1 = ufrags();
+    expect(await b.session.restartIce()).toBe(true);
+    const after1 = ufrags();
+    expect(after1[0]).not.toBe(before1[0]);
+    expect(after1[1]).not.toBe(before1[1]);
+    const a1 = a.frames(bId);
+    const b1 = b.frames(aId);
+    await eventually(() => a.frames(bId) > a1 + 10 && b.frames(aId) > b1 + 10, 15_000, 'media flows after an ICE restart');
+
     // A network change that kills ICE: both peer connections are rebuilt (server transports reset),
     // the seat is kept, and media flows both ways again.
     const removed: string[] = [];

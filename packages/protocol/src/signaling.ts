@@ -50,7 +50,8 @@ export const requestSchemas = {
   },
   /** Ask for a (re)offer on the receiving peer connection; `sdp` is empty while there is nothing to receive. */
   subscribe: {
-    data: empty,
+    /** iceRestart: new ICE credentials on the receiving connection (after a network change). */
+    data: z.strictObject({ iceRestart: z.boolean().optional() }),
     result: z.object({ sdp: z.string(), consumers: z.array(consumerInfoSchema) }),
   },
   subscribeAnswer: { data: z.strictObject({ sdp }), result: empty },

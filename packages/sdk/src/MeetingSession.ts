@@ -309,10 +309,10 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
     return pc;
   }
 
-  private async negotiateSend(): Promise<void> {
+  private async negotiateSend(iceRestart = false): Promise<void> {
     const pc = this.sendPc;
     if (!pc) return;
-    const offer = await pc.createOffer();
+    const offer = await pc.createOffer({ iceRestart });
     await pc.setLocalDescription(offer);
     await gatheringComplete(pc);
     const { sdp } = await this.sig.request('publish', { sdp: pc.localDescription!.sdp, tracks: describeTracks(this.local.values()) });
@@ -345,9 +345,9 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
     while (this.subscribing) await this.subscribing;
   }
 
-  private async subscribeOnce(): Promise<void> {
+  private async subscribeOnce(iceRestart = false): Promise<void> {
     if (this.state !== 'joined') return;
-    const { sdp, consumers } = await this.sig.request('subscribe', {});
+    const { sdp, consumers } = await this.sig.request('subscribe', iceRestart ? { iceRestart } : {});
     if (!sdp) return; // nothing published by anyone else yet
     const pc = this.ensureRecvPc();
     await pc.setRemoteDescription({ type: 'offer', sdp });
@@ -392,12 +392,39 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Rebuild both peer connections after a network change: the server drops our transports
-   * (unless our seat was lost anyway), we republish every local track and subscribe again.
+   * ICE restart on both connections (https://www.rfc-editor.org/rfc/rfc8445#section-9): new
+   * credentials, fresh connectivity checks, same tracks. Resolves true once both are connected
+   * again within `timeoutMs`.
    */
-  private restartMedia(serverHasSeat: boolean): Promise<void> {
+  async restartIce(timeoutMs = 5000): Promise<boolean> {
+    const tasks: Promise<void>[] = [];
+    if (this.sendPc) tasks.push(this.sendQueue.push(() => this.negotiateSend(true)));
+    if (this.recvPc) tasks.push(this.recvQueue.push(() => this.subscribeOnce(true)));
+    await Promise.all(tasks);
+    const deadline = Date.now() + timeoutMs;
+    const healthy = () => [this.sendPc, this.recvPc].every((pc) => !pc || pc.connectionState === 'connected');
+    while (!healthy()) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return true;
+  }
+
+  /**
+   * Recover media after a network change: first an ICE restart on the existing connections; if
+   * that does not reconnect (or our seat was lost), rebuild both peer connections: the server
+   * drops our transports, we republish every local track and subscribe again.
+   */
+  private restartMedia(serverHasSeat: boolean, tryIceRestart = true): Promise<void> {
     this.restarting ??= (async () => {
       try {
+        if (tryIceRestart && serverHasSeat && (this.sendPc || this.recvPc)) {
+          const ok = await this.restartIce().catch(() => false);
+          if (ok) {
+            this.requestSubscribe();
+            return;
+          }
+        }
         this.closeMedia();
         if (serverHasSeat) await this.sig.request('resetMedia', {});
         const tracks = [...this.local.values()];
@@ -423,9 +450,9 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
     this.remoteTracks.clear();
   }
 
-  /** Rebuild media after a network change (also done automatically when a connection fails). */
+  /** Rebuild both peer connections from scratch (the fallback when an ICE restart is not enough). */
   reconnectMedia(): Promise<void> {
-    return this.restartMedia(true);
+    return this.restartMedia(true, false);
   }
 
   /** Tell the SFU how big a remote video is drawn (0×0 = hidden); batched. */

@@ -103,7 +103,7 @@ export class Peer extends SafeEmitter<PeerEvents> {
   }
 
   /** Build an offer that adds m-lines for new producers and retires those of closed ones. */
-  async subscribe(): Promise<{ sdp: string; consumers: ConsumerInfo[] }> {
+  async subscribe(iceRestart = false): Promise<{ sdp: string; consumers: ConsumerInfo[] }> {
     this.assertOpen();
     // Nothing to receive yet: no transport either (an offer without m-lines cannot start ICE).
     if (!this.recvTransport && !this.hooks.otherProducers().some((p) => !p.closed)) return { sdp: '', consumers: [] };
@@ -122,7 +122,7 @@ export class Peer extends SafeEmitter<PeerEvents> {
         const c = new Consumer({ id: randomUUID(), producer: p, subscriberId: this.id, transceiver, stats: this.hooks.stats });
         this.consumers.set(p.id, c);
       }
-    });
+    }, iceRestart);
     const infos: ConsumerInfo[] = [];
     for (const c of this.consumers.values()) {
       const mid = c.mid;

@@ -58,9 +58,11 @@ export class WebRtcTransport extends SafeEmitter<TransportEvents> {
   }
 
   /** Our offer out (recv transports). `prepare` adds/removes transceivers inside the queue. */
-  offer<T>(prepare: () => T): Promise<{ sdp: string; prepared: T }> {
+  offer<T>(prepare: () => T, iceRestart = false): Promise<{ sdp: string; prepared: T }> {
     return this.enqueue(async () => {
       const prepared = prepare();
+      // https://www.rfc-editor.org/rfc/rfc8445#section-9: new ufrag/pwd, checks start over.
+      if (iceRestart) this.pc.restartIce();
       const offer = await this.pc.createOffer();
       await this.pc.setLocalDescription(offer);
       await this.gathered();

@@ -51,9 +51,9 @@ export const handlers: Handlers = {
     const { room, me } = joined(s);
     return ctx.pool.call('publish', { routerId: room.id, peerId: me.id, sdp: d.sdp, tracks: d.tracks });
   },
-  async subscribe(s, _d, ctx) {
+  async subscribe(s, d, ctx) {
     const { room, me } = joined(s);
-    return ctx.pool.call('subscribe', { routerId: room.id, peerId: me.id });
+    return ctx.pool.call('subscribe', { routerId: room.id, peerId: me.id, iceRestart: d.iceRestart ?? false });
   },
   async subscribeAnswer(s, d, ctx) {
     const { room, me } = joined(s);

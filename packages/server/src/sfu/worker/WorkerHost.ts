@@ -54,7 +54,7 @@ export class WorkerHost {
       }
       case 'subscribe': {
         const x = args as WorkerCalls['subscribe']['args'];
-        return (await this.router(x.routerId).peer(x.peerId).subscribe()) as never;
+        return (await this.router(x.routerId).peer(x.peerId).subscribe(x.iceRestart)) as never;
       }
       case 'subscribeAnswer': {
         const x = args as WorkerCalls['subscribeAnswer']['args'];

@@ -9,7 +9,7 @@ export interface WorkerCalls {
   closePeer: { args: { routerId: string; peerId: string }; result: void };
   resetTransports: { args: { routerId: string; peerId: string }; result: void };
   publish: { args: { routerId: string; peerId: string; sdp: string; tracks: PublishedTrack[] }; result: { sdp: string } };
-  subscribe: { args: { routerId: string; peerId: string }; result: { sdp: string; consumers: ConsumerInfo[] } };
+  subscribe: { args: { routerId: string; peerId: string; iceRestart: boolean }; result: { sdp: string; consumers: ConsumerInfo[] } };
   subscribeAnswer: { args: { routerId: string; peerId: string; sdp: string }; result: void };
   setSourcePaused: { args: { routerId: string; peerId: string; source: Source; paused: boolean }; result: void };
   setViewport: {
