@@ -3,7 +3,7 @@ import { BandwidthGate } from './BandwidthGate.ts';
 import type { MediaCounters } from './counters.ts';
 import { SafeEmitter } from './events.ts';
 import { selectLayer, type Viewport } from './layers.ts';
-import type { Producer } from './Producer.ts';
+import type { MediaSource } from './MediaSource.ts';
 import { RtpStreamSender } from './RtpStreamSender.ts';
 
 type ConsumerEvents = { close: [] };
@@ -15,7 +15,7 @@ type ConsumerEvents = { close: [] };
  */
 export class Consumer extends SafeEmitter<ConsumerEvents> {
   readonly id: string;
-  readonly producer: Producer;
+  readonly producer: MediaSource;
   readonly subscriberId: string;
   readonly transceiver: RTCRtpTransceiver;
   /** Layer being forwarded (-1 = none yet), and the layer we want. */
@@ -28,7 +28,7 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
   private readonly stream: RtpStreamSender;
   private readonly unsubs: (() => void)[] = [];
 
-  constructor(opts: { id: string; producer: Producer; subscriberId: string; transceiver: RTCRtpTransceiver; stats: MediaCounters }) {
+  constructor(opts: { id: string; producer: MediaSource; subscriberId: string; transceiver: RTCRtpTransceiver; stats: MediaCounters }) {
     super();
     this.id = opts.id;
     this.producer = opts.producer;

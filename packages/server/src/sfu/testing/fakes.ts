@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { RtpHeader, RtpPacket, SrtpSession } from 'werift';
-import type { Producer } from '../Producer.ts';
+import type { MediaSource } from '../MediaSource.ts';
 
 export class FakeEvent<T extends unknown[]> {
   private readonly fns = new Set<(...a: T) => void>();
@@ -73,7 +73,7 @@ export function fakeTransceiver(opts: { profile?: number; ssrc?: number; send: (
 }
 
 /** A producer-shaped object with fixed layers that records key-frame requests. */
-export function fakeProducer(layers = [{ height: 180, bitrate: 150_000, active: true }]): Producer & { pli: number[]; gop: RtpPacket[] | null } {
+export function fakeProducer(layers = [{ height: 180, bitrate: 150_000, active: true }]): MediaSource & { pli: number[]; gop: RtpPacket[] | null } {
   const p = {
     kind: 'video' as const,
     consumers: new Set(),
@@ -84,7 +84,7 @@ export function fakeProducer(layers = [{ height: 180, bitrate: 150_000, active: 
     requestKeyFrame: (i: number) => p.pli.push(i),
     gopSnapshot: () => p.gop,
   };
-  return p as unknown as Producer & { pli: number[]; gop: RtpPacket[] | null };
+  return p as unknown as MediaSource & { pli: number[]; gop: RtpPacket[] | null };
 }
 
 /** A VP8 packet: `key` marks a key-frame start; otherwise a delta-frame start. */
