@@ -17,6 +17,8 @@ export function errorText(err: unknown): string {
         return t('errLocked');
       case 'MEETING_ENDED':
         return t('errEnded');
+      case 'UNAUTHENTICATED':
+        return t('errSignedOut');
       case 'BAD_CREDENTIALS':
         return t('errCredentials');
       case 'HANDLE_TAKEN':

@@ -5,9 +5,10 @@ import type { User } from '../app/App.tsx';
 import { navigate } from '../app/router.tsx';
 import { meetingPath, parseMeetingInput } from '../app/routes.ts';
 import { t } from '../i18n/index.ts';
+import { isValidTimeZone, localTimeZone, zonedTimeToUtc } from '../lib/time.ts';
 import { MeetingList } from './MeetingList.tsx';
 
-const localTz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const localTz = localTimeZone();
 
 /** Start a meeting now, schedule one, see upcoming ones, or join by link. */
 export function HomePage({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
@@ -20,13 +21,17 @@ export function HomePage({ user, onSignedOut }: { user: User; onSignedOut: () =>
     const f = new FormData(form);
     const code = String(f.get('code') ?? '').trim();
     const when = String(f.get('startsAt') ?? '');
+    const timeZone = String(f.get('timeZone') ?? '').trim() || localTz;
     setError('');
+    if (!isValidTimeZone(timeZone)) return setError(t('errTimeZone', { zone: timeZone }));
+    // The wall-clock time is in the chosen zone, not necessarily the browser's.
+    const startsAt = now || !when ? null : zonedTimeToUtc(when, timeZone);
     try {
       const m = await api.createMeeting({
         title: String(f.get('title') ?? '').trim() || t('newMeeting'),
-        ...(now || !when ? {} : { startsAt: new Date(when).toISOString() }),
+        ...(startsAt ? { startsAt: startsAt.toISOString() } : {}),
         durationMinutes: Number(f.get('duration') ?? 60) || 60,
-        timeZone: String(f.get('timeZone') ?? localTz),
+        timeZone,
         lobby: f.get('lobby') === 'on',
         ...(code ? { code } : {}),
       });

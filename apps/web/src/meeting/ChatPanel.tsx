@@ -5,7 +5,7 @@ import { errorText } from '../app/api.ts';
 import { t } from '../i18n/index.ts';
 
 /** Durable, ordered chat. Text is rendered as text, never as HTML. */
-export function ChatPanel({ session }: { session: MeetingSession; onClose: () => void }) {
+export function ChatPanel({ session, onClose }: { session: MeetingSession; onClose: () => void }) {
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [text, setText] = useState('');
   const [error, setError] = useState('');
@@ -31,7 +31,12 @@ export function ChatPanel({ session }: { session: MeetingSession; onClose: () =>
   };
   return (
     <aside class="panel chat" aria-label={t('chat')}>
-      <h2>{t('chat')}</h2>
+      <header class="row spread">
+        <h2>{t('chat')}</h2>
+        <button class="link" onClick={onClose} aria-label={t('closePanel')} data-testid="close-panel">
+          ✕
+        </button>
+      </header>
       {messages.length === 0 && <p class="muted">{t('noMessages')}</p>}
       <ol ref={list} class="messages" aria-live="polite">
         {messages.map((m) => (

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MeetingSession } from '@convene/sdk';
+import type { Participant } from '@convene/protocol';
 import type { SessionState } from '@convene/sdk';
 import { errorText } from '../app/api.ts';
 import type { User } from '../app/App.tsx';
@@ -27,6 +28,8 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
   const [busy, setBusy] = useState(false);
   const [session, setSession] = useState<MeetingSession | null>(null);
   const [state, setState] = useState<SessionState | 'prejoin'>('prejoin');
+  // People waiting in the lobby (hosts). The SDK emits only changes, so listen from the start.
+  const [waiting, setWaiting] = useState<Participant[]>([]);
 
   useEffect(() => () => void session?.leave(), [session]);
 
@@ -57,6 +60,7 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
       const s = await MeetingSession.join({ baseUrl: location.origin, meetingId, ...(code.trim() ? { code: code.trim() } : {}) });
       window.__convene = { session: s };
       s.on('state', setState);
+      s.on('lobby', setWaiting);
       setSession(s);
       setState(s.state);
     } catch (err) {
@@ -66,8 +70,8 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
     }
   };
 
-  if (session && state === 'joined') return <MeetingRoom session={session} user={user} media={media} />;
-  if (session && state === 'reconnecting') return <MeetingRoom session={session} user={user} media={media} reconnecting />;
+  if (session && state === 'joined') return <MeetingRoom session={session} user={user} media={media} waiting={waiting} />;
+  if (session && state === 'reconnecting') return <MeetingRoom session={session} user={user} media={media} waiting={waiting} reconnecting />;
   if (session && state === 'lobby') return <Notice text={t('waitingForHost')} live />;
   if (session && state !== 'connecting') {
     const text = { removed: t('removed'), ended: t('ended'), denied: t('denied'), left: t('left') }[state as 'removed'] ?? t('left');

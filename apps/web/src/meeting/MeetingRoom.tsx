@@ -14,7 +14,16 @@ import type { LocalMedia } from './useLocalMedia.ts';
 import { useSessionVersion } from './useSessionVersion.ts';
 import { AudioSink } from './VideoView.tsx';
 
-export function MeetingRoom({ session, media, reconnecting }: { session: MeetingSession; user: User; media: LocalMedia; reconnecting?: boolean }) {
+interface Props {
+  session: MeetingSession;
+  user: User;
+  media: LocalMedia;
+  /** Lobby (hosts and co-hosts). */
+  waiting: Participant[];
+  reconnecting?: boolean;
+}
+
+export function MeetingRoom({ session, media, waiting, reconnecting }: Props) {
   useSessionVersion(session);
   const [view, setView] = useState<'speaker' | 'grid'>('speaker');
   const [panel, setPanel] = useState<'people' | 'chat' | null>(null);
@@ -46,6 +55,21 @@ export function MeetingRoom({ session, media, reconnecting }: { session: Meeting
       offs.forEach((off) => off());
     };
   }, [session]);
+
+  // Tell moderators when someone new knocks, whether or not the people panel is open.
+  const knownWaiting = useRef(new Set<string>());
+  useEffect(() => {
+    const fresh = waiting.filter((p) => !knownWaiting.current.has(p.id));
+    knownWaiting.current = new Set(waiting.map((p) => p.id));
+    if (fresh.length > 0 && session.self?.role !== 'participant') toast(t('wantsToJoin', { name: fresh.map((p) => p.displayName).join(', ') }));
+  }, [waiting]);
+
+  // Escape closes the side panel.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setPanel(null);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   const self = session.self!;
   const others = [...session.participants.values()];
@@ -97,7 +121,7 @@ export function MeetingRoom({ session, media, reconnecting }: { session: Meeting
           </div>
         )}
       </main>
-      {panel === 'people' && <PeoplePanel session={session} pinnedId={pinnedId} onPin={setPinnedId} activity={activity} onClose={() => setPanel(null)} />}
+      {panel === 'people' && <PeoplePanel session={session} waiting={waiting} pinnedId={pinnedId} onPin={setPinnedId} activity={activity} onClose={() => setPanel(null)} />}
       {panel === 'chat' && <ChatPanel session={session} onClose={() => setPanel(null)} />}
       <Toolbar
         session={session}
@@ -106,6 +130,7 @@ export function MeetingRoom({ session, media, reconnecting }: { session: Meeting
         onView={setView}
         panel={panel}
         onPanel={setPanel}
+        waiting={session.self?.role === 'participant' ? 0 : waiting.length}
         onLeave={() => void session.leave().then(() => navigate('/'))}
       />
       {tracks

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Participant } from '@convene/protocol';
 import type { MeetingSession } from '@convene/sdk';
 import { errorText } from '../app/api.ts';
@@ -6,6 +6,7 @@ import { t } from '../i18n/index.ts';
 
 interface Props {
   session: MeetingSession;
+  waiting: Participant[];
   pinnedId: string | null;
   onPin: (id: string | null) => void;
   activity: string[];
@@ -13,10 +14,8 @@ interface Props {
 }
 
 /** Participants with roles and host controls, the hand queue, the lobby, room settings, activity. */
-export function PeoplePanel({ session, pinnedId, onPin, activity }: Props) {
-  const [waiting, setWaiting] = useState<Participant[]>([]);
+export function PeoplePanel({ session, waiting, pinnedId, onPin, activity, onClose }: Props) {
   const [error, setError] = useState('');
-  useEffect(() => session.on('lobby', setWaiting), [session]);
   const self = session.self!;
   const room = session.room!;
   const moderator = self.role !== 'participant';
@@ -25,7 +24,12 @@ export function PeoplePanel({ session, pinnedId, onPin, activity }: Props) {
   const byId = new Map(everyone.map((p) => [p.id, p]));
   return (
     <aside class="panel" aria-label={t('participants')}>
-      <h2>{t('participants')}</h2>
+      <header class="row spread">
+        <h2>{t('participants')}</h2>
+        <button class="link" onClick={onClose} aria-label={t('closePanel')} data-testid="close-panel">
+          ✕
+        </button>
+      </header>
       {error && <p class="error small">{error}</p>}
       {moderator && (
         <section class="stack">
@@ -47,7 +51,9 @@ export function PeoplePanel({ session, pinnedId, onPin, activity }: Props) {
                 <button onClick={() => act(() => session.admit(p.id))} data-testid={`admit-${p.id}`}>
                   {t('admit')}
                 </button>
-                <button onClick={() => act(() => session.deny(p.id))}>{t('deny')}</button>
+                <button onClick={() => act(() => session.deny(p.id))} data-testid={`deny-${p.id}`}>
+                  {t('deny')}
+                </button>
               </li>
             ))}
           </ul>
@@ -89,8 +95,14 @@ export function PeoplePanel({ session, pinnedId, onPin, activity }: Props) {
             )}
             {moderator && p.id !== self.id && p.role !== 'host' && (
               <>
-                {p.sources.includes('microphone') && <button onClick={() => act(() => session.mute(p.id, 'microphone'))}>{t('mute')}</button>}
-                <button onClick={() => act(() => session.remove(p.id))}>{t('remove')}</button>
+                {p.sources.includes('microphone') && (
+                  <button onClick={() => act(() => session.mute(p.id, 'microphone'))} data-testid={`mute-${p.id}`}>
+                    {t('mute')}
+                  </button>
+                )}
+                <button onClick={() => act(() => session.remove(p.id))} data-testid={`remove-${p.id}`}>
+                  {t('remove')}
+                </button>
                 {self.role === 'host' && (
                   <button onClick={() => act(() => session.setRole(p.id, p.role === 'cohost' ? 'participant' : 'cohost'))}>
                     {p.role === 'cohost' ? t('makeParticipant') : t('makeCohost')}

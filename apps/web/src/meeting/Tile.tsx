@@ -33,12 +33,25 @@ export function Tile(p: TileProps) {
     >
       {track ? <VideoView track={track} mirror={p.self} {...(p.self ? {} : { onSize })} label={name} /> : <div class="avatar" aria-hidden="true">{initials(who.displayName)}</div>}
       <figcaption>
-        {!micOn && <span aria-label={t('micOn')} title={t('micOn')}>🔇</span>}
-        {who.handRaisedAt !== null && <span aria-label={t('raiseHand')}>✋</span>}
+        {!micOn && (
+          <span role="img" aria-label={t('micMuted')} title={t('micMuted')} data-testid="muted-icon">
+            🔇
+          </span>
+        )}
+        {who.handRaisedAt !== null && <HandBadge position={(session.room?.handQueue.indexOf(who.id) ?? -1) + 1} />}
         <span class="name">{name}</span>
         <Quality q={who.quality} />
       </figcaption>
     </figure>
+  );
+}
+
+function HandBadge({ position }: { position: number }) {
+  const label = position > 0 ? t('handRaisedAt', { n: position }) : t('handRaised');
+  return (
+    <span class="hand" role="img" aria-label={label} title={label} data-testid="hand-badge">
+      ✋{position > 0 ? position : ''}
+    </span>
   );
 }
 

@@ -12,10 +12,12 @@ interface Props {
   onView: (v: 'speaker' | 'grid') => void;
   panel: 'people' | 'chat' | null;
   onPanel: (p: 'people' | 'chat' | null) => void;
+  /** People waiting in the lobby, shown to moderators on the people button. */
+  waiting: number;
   onLeave: () => void;
 }
 
-export function Toolbar({ session, media, view, onView, panel, onPanel, onLeave }: Props) {
+export function Toolbar({ session, media, view, onView, panel, onPanel, waiting, onLeave }: Props) {
   const self = session.self!;
   const micOn = self.sources.includes('microphone');
   const camOn = self.sources.includes('camera');
@@ -63,10 +65,10 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, onLeave 
           {error}
         </span>
       )}
-      <button aria-pressed={!micOn} onClick={toggleMic} data-testid="mic-toggle">
+      <button aria-pressed={!micOn} onClick={toggleMic} data-testid="mic-toggle" aria-keyshortcuts="Control+D" title={t('shortcutMic')}>
         {micOn ? t('micOff') : t('micOn')}
       </button>
-      <button aria-pressed={!camOn} onClick={toggleCam} data-testid="camera-toggle">
+      <button aria-pressed={!camOn} onClick={toggleCam} data-testid="camera-toggle" aria-keyshortcuts="Control+E" title={t('shortcutCamera')}>
         {camOn ? t('cameraOff') : t('cameraOn')}
       </button>
       <details class="devices">
@@ -95,7 +97,13 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, onLeave 
           {sharing ? t('stopShare') : t('shareScreen')}
         </button>
       )}
-      <button aria-pressed={hand} onClick={() => act(() => session.raiseHand(!hand))} data-testid="hand-toggle">
+      <button
+        aria-pressed={hand}
+        onClick={() => act(() => session.raiseHand(!hand))}
+        data-testid="hand-toggle"
+        aria-keyshortcuts="Control+Alt+H"
+        title={t('shortcutHand')}
+      >
         {hand ? t('lowerHand') : t('raiseHand')}
       </button>
       <button aria-pressed={view === 'grid'} onClick={() => onView(view === 'grid' ? 'speaker' : 'grid')} data-testid="view-toggle">
@@ -103,6 +111,11 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, onLeave 
       </button>
       <button aria-pressed={panel === 'people'} onClick={() => onPanel(panel === 'people' ? null : 'people')} data-testid="people-toggle">
         {t('participants')} ({session.participants.size + 1})
+        {waiting > 0 && (
+          <span class="badge" data-testid="lobby-count">
+            {t('waitingCount', { count: waiting })}
+          </span>
+        )}
       </button>
       <button aria-pressed={panel === 'chat'} onClick={() => onPanel(panel === 'chat' ? null : 'chat')} data-testid="chat-toggle">
         {t('chat')}
