@@ -34,6 +34,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
   );
   const rooms = new InMemoryRooms(pool, services.meetings, log, metrics, {
     resumeGraceMs: config.RESUME_GRACE_SECONDS * 1000,
+    spreadAt: config.SFU_ROOM_SPREAD_AT,
     batchMs: 150,
   });
   const app = await buildHttpApp({ config, log, metrics, services });

@@ -24,6 +24,8 @@ export const configSchema = z.object({
   /** Set the Secure flag on cookies (enable behind HTTPS). */
   COOKIE_SECURE: bool.default(false),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(24 * 30),
+  /** Members per media router before a room spreads onto another worker (0 = never). */
+  SFU_ROOM_SPREAD_AT: z.coerce.number().int().min(0).default(16),
   /** Media worker threads; 0 = one per CPU core. */
   SFU_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
   /** Addresses the SFU gathers ICE candidates on, besides the machine's interfaces. */

@@ -23,6 +23,8 @@ export class Member {
   graceTimer: NodeJS.Timeout | null = null;
   /** Resolves once the media peer exists in the router. */
   media: Promise<void> | null = null;
+  /** The router (of the room's routers, on some media worker) that holds this member's media. */
+  routerId = '';
 
   constructor(
     readonly id: string,

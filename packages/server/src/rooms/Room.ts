@@ -11,6 +11,8 @@ export type JoinOutcome =
   | { status: 'lobby'; member: Member };
 
 export interface RoomOptions {
+  /** Members per router before the room spreads onto another media worker (0 = never). */
+  spreadAt: number;
   /** How long a dropped client keeps its seat before it counts as left. */
   resumeGraceMs: number;
   /** Window for coalescing join/leave notifications (a join storm becomes one message). */
@@ -36,6 +38,9 @@ export class Room {
   private pendingLeft: Participant[] = [];
   private batchTimer: NodeJS.Timeout | null = null;
   private handCounter = 0;
+  /** The room's routers: the primary (id = meeting id) first, then replicas on other workers. */
+  readonly routers: string[];
+  private spreading: Promise<string> | null = null;
 
   constructor(
     readonly meeting: MeetingRecord,
@@ -43,7 +48,9 @@ export class Room {
     private readonly log: Logger,
     private readonly opts: RoomOptions,
     private readonly hooks: RoomEventsHook,
-  ) {}
+  ) {
+    this.routers = [meeting.id];
+  }
 
   get id(): string {
     return this.meeting.id;
@@ -104,9 +111,33 @@ export class Room {
     return { status: 'joined', member: m, resumed: true };
   }
 
+  /**
+   * The router for a new member: the least-filled one; when every router has `spreadAt` members
+   * and a worker has no router of this room yet, a new router there, piped to all the others —
+   * so one big room uses every core (mediasoup's pipeToRouter pattern).
+   */
+  private async homeFor(): Promise<string> {
+    const count = (id: string) => this.joined().filter((x) => x.routerId === id).length;
+    const least = this.routers.reduce((a, b) => (count(b) < count(a) ? b : a));
+    const spread = this.opts.spreadAt;
+    if (spread <= 0 || count(least) < spread || this.routers.length >= this.pool.workerCount) return least;
+    this.spreading ??= (async () => {
+      const id = `${this.id}~${this.routers.length}`;
+      await this.pool.createRouter(id, this.routers);
+      for (const other of this.routers) await this.pool.connectPipe(other, id);
+      this.routers.push(id);
+      this.log.info({ router: id, worker: this.pool.workerOf(id) }, 'room spread to another media worker');
+      return id;
+    })().finally(() => {
+      this.spreading = null;
+    });
+    return this.spreading;
+  }
+
   private async admitMember(m: Member): Promise<void> {
     m.status = 'joined';
-    m.media = this.pool.call('createPeer', { routerId: this.id, peerId: m.id });
+    m.routerId = await this.homeFor();
+    m.media = this.pool.call('createPeer', { routerId: m.routerId, peerId: m.id });
     await m.media;
     this.pendingJoined.add(m);
     this.scheduleBatch();
@@ -138,7 +169,7 @@ export class Room {
       this.pendingLeft.push(m.view());
       this.scheduleBatch();
     }
-    await this.pool.call('closePeer', { routerId: this.id, peerId: m.id }).catch(() => undefined);
+    if (m.routerId) await this.pool.call('closePeer', { routerId: m.routerId, peerId: m.id }).catch(() => undefined);
     if (m.handRaisedAt !== null) this.broadcastRoom();
     if (this.members.size === 0) this.hooks.onEmpty(this);
   }
@@ -232,7 +263,7 @@ export class Room {
     if (paused) m.paused.add(source);
     else m.paused.delete(source);
     if (!paused) m.mutedByHost.delete(source);
-    await this.pool.call('setSourcePaused', { routerId: this.id, peerId: m.id, source, paused });
+    await this.pool.call('setSourcePaused', { routerId: m.routerId, peerId: m.id, source, paused });
     this.broadcastParticipant(m);
   }
 
@@ -246,10 +277,15 @@ export class Room {
           else m.published.delete(e.source);
           this.broadcastParticipant(m);
         }
-        this.broadcast({ method: 'renegotiate', data: {} }, m);
+        this.renegotiate(e.routerId, m);
         return;
       }
+      case 'remoteproducer':
+        this.renegotiate(e.routerId);
+        return;
       case 'activespeaker':
+        // Every router hears all the room's audio through its pipes; the primary decides.
+        if (e.routerId !== this.id) return;
         this.activeSpeakerId = e.peerId;
         this.broadcast({ method: 'activeSpeaker', data: { participantId: e.peerId } });
         return;
@@ -269,6 +305,13 @@ export class Room {
     }
   }
 
+  /** Members whose media lives on `routerId` fetch a new offer (except `except`). */
+  private renegotiate(routerId: string, except?: Member): void {
+    for (const m of this.members.values()) {
+      if (m.status === 'joined' && m !== except && m.routerId === routerId) m.notify({ method: 'renegotiate', data: {} });
+    }
+  }
+
   private setQuality(peerId: string, q: number): void {
     const m = this.members.get(peerId);
     if (!m || m.quality === q) return;
@@ -282,6 +325,6 @@ export class Room {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     for (const m of this.members.values()) if (m.graceTimer) clearTimeout(m.graceTimer);
     this.members.clear();
-    await this.pool.closeRouter(this.id).catch(() => undefined);
+    await Promise.all(this.routers.map((id) => this.pool.closeRouter(id).catch(() => undefined)));
   }
 }

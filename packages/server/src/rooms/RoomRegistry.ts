@@ -27,11 +27,12 @@ export class InMemoryRooms implements LiveRooms {
     private readonly metrics: Metrics,
     private readonly opts: RoomOptions,
   ) {
-    pool.on('event', (e) => this.rooms.get(e.routerId)?.onMediaEvent(e));
+    // Router ids are the meeting id, or `${meetingId}~n` for a room's extra routers.
+    pool.on('event', (e) => this.rooms.get(roomOf(e.routerId))?.onMediaEvent(e));
     // A crashed media worker took these rooms' media with it: drop the rooms and close their
     // sockets with 1012 so clients rejoin at once (a fresh router on a live worker).
     pool.on('routerslost', (ids) => {
-      for (const id of ids) {
+      for (const id of new Set(ids.map(roomOf))) {
         const room = this.rooms.get(id);
         if (!room) continue;
         log.error({ room: id }, 'media worker lost; moving room');
@@ -89,4 +90,9 @@ export class InMemoryRooms implements LiveRooms {
     await Promise.all([...this.rooms.values()].map((r) => r.close()));
     this.rooms.clear();
   }
+}
+
+function roomOf(routerId: string): string {
+  const i = routerId.indexOf('~');
+  return i < 0 ? routerId : routerId.slice(0, i);
 }

@@ -6,6 +6,7 @@ import { AUDIO_LEVEL_URI, type TransportNetworkOptions } from './codecs.ts';
 import { Consumer } from './Consumer.ts';
 import type { MediaCounters } from './counters.ts';
 import { SafeEmitter } from './events.ts';
+import type { MediaSource } from './MediaSource.ts';
 import { Producer } from './Producer.ts';
 import { qualityScore } from './quality.ts';
 import { WebRtcTransport, type TransportState } from './WebRtcTransport.ts';
@@ -21,8 +22,8 @@ export interface PeerHooks {
   net: TransportNetworkOptions;
   onAudioLevel: (peerId: string, level: number) => void;
   stats: MediaCounters;
-  /** Producers of the other peers in the router. */
-  otherProducers: () => Producer[];
+  /** Producers of the other peers in the room (local ones and those piped from other routers). */
+  otherProducers: () => MediaSource[];
 }
 
 /**
@@ -81,6 +82,7 @@ export class Peer extends SafeEmitter<PeerEvents> {
         transceiver,
         height: meta.height,
         audioLevelId: levelExt?.value,
+        simulcast: (m.rids?.length ?? 0) > 0,
         onAudioLevel: this.hooks.onAudioLevel,
         stats: this.hooks.stats,
       });

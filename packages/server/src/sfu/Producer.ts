@@ -18,6 +18,8 @@ export interface ProducerOptions extends MediaSourceOptions {
   transceiver: RTCRtpTransceiver;
   /** Negotiated id of the RFC 6464 extension (audio), if any. */
   audioLevelId: number | undefined;
+  /** The m-line offers rid layers (a=simulcast). */
+  simulcast: boolean;
 }
 
 /** A track a participant publishes to this router (one m-line), possibly with simulcast layers. */
@@ -25,9 +27,11 @@ export class Producer extends MediaSource {
   private readonly transceiver: RTCRtpTransceiver;
   private readonly audioLevelId: number | undefined;
   private readonly unsubs: (() => void)[] = [];
+  readonly simulcast: boolean;
 
   constructor(opts: ProducerOptions) {
     super(opts);
+    this.simulcast = opts.simulcast;
     this.transceiver = opts.transceiver;
     this.audioLevelId = opts.audioLevelId;
     for (const track of opts.transceiver.receiver.tracks) this.attachTrack(track);

@@ -4,12 +4,18 @@ import type { TransportNetworkOptions } from './codecs.ts';
 import { newCounters, type MediaCounters } from './counters.ts';
 import { SafeEmitter } from './events.ts';
 import { Peer } from './Peer.ts';
+import type { MessagePort } from 'node:worker_threads';
+import type { MediaSource } from './MediaSource.ts';
+import { RouterPipe, type PipeHost } from './pipe/RouterPipe.ts';
+import type { PipeProducer } from './pipe/PipeProducer.ts';
 import type { Producer } from './Producer.ts';
 import type { TransportState } from './WebRtcTransport.ts';
 
 export type RouterEvents = {
   produceradded: [peerId: string, producer: Producer];
   producerclosed: [peerId: string, producer: Producer];
+  /** A producer of another router of the room appeared here (or went away). */
+  remoteproducer: [];
   activespeaker: [peerId: string | null];
   quality: [peerId: string, score: number];
   transportstate: [peerId: string, direction: 'send' | 'recv', state: TransportState];
@@ -28,6 +34,8 @@ const PUBLISHER_REMB_BPS = 3_000_000;
  */
 export class Router extends SafeEmitter<RouterEvents> {
   readonly peers = new Map<string, Peer>();
+  readonly pipeProducers = new Map<string, PipeProducer>();
+  private readonly pipes = new Map<string, RouterPipe>();
   readonly speaker = new ActiveSpeakerDetector();
   closed = false;
   private ticks = 0;
@@ -55,6 +63,7 @@ export class Router extends SafeEmitter<RouterEvents> {
           p.sendRemb(PUBLISHER_REMB_BPS);
         }
       }
+      for (const pp of this.pipeProducers.values()) pp.measure(now);
       for (const [id, peer] of this.peers) {
         peer.updateLayers();
         const q = peer.quality();
@@ -81,13 +90,20 @@ export class Router extends SafeEmitter<RouterEvents> {
       onAudioLevel: (id, level) => this.speaker.addLevel(id, level),
       stats: this.stats,
       otherProducers: () => {
-        const out: Producer[] = [];
+        const out: MediaSource[] = [];
         for (const [id, p] of this.peers) if (id !== peerId) out.push(...p.producers.values());
+        for (const pp of this.pipeProducers.values()) if (pp.peerId !== peerId) out.push(pp);
         return out;
       },
     });
-    peer.on('produceradded', (p) => this.safeEmit('produceradded', peerId, p));
-    peer.on('producerclosed', (p) => this.safeEmit('producerclosed', peerId, p));
+    peer.on('produceradded', (p) => {
+      for (const pipe of this.pipes.values()) pipe.announce(p);
+      this.safeEmit('produceradded', peerId, p);
+    });
+    peer.on('producerclosed', (p) => {
+      for (const pipe of this.pipes.values()) pipe.retire(p);
+      this.safeEmit('producerclosed', peerId, p);
+    });
     peer.on('transportstate', (d, s) => {
       this.lastQuality.delete(peerId); // re-report the RTCP-based score after the coarse one
       this.safeEmit('transportstate', peerId, d, s);
@@ -106,6 +122,35 @@ export class Router extends SafeEmitter<RouterEvents> {
     if (change !== undefined) this.safeEmit('activespeaker', change);
   }
 
+  /** Join another router of the same room through `port` (the other end is given to that router). */
+  connectPipe(remoteRouterId: string, port: MessagePort): void {
+    if (this.closed || this.pipes.has(remoteRouterId)) return;
+    const host: PipeHost = {
+      localProducers: () => [...this.peers.values()].flatMap((p) => [...p.producers.values()]),
+      addPipeProducer: (pp) => {
+        this.pipeProducers.set(pp.id, pp);
+        this.safeEmit('remoteproducer');
+      },
+      removePipeProducer: (id) => {
+        const pp = this.pipeProducers.get(id);
+        if (!pp) return;
+        this.pipeProducers.delete(id);
+        pp.close();
+        this.safeEmit('remoteproducer');
+      },
+      pipeProducerOptions: (id, peerId, kind, source, height) => ({
+        id,
+        peerId,
+        kind,
+        source,
+        height,
+        stats: this.stats,
+        onAudioLevel: (pid, level) => this.speaker.addLevel(pid, level),
+      }),
+    };
+    this.pipes.set(remoteRouterId, new RouterPipe(remoteRouterId, port, host));
+  }
+
   setSourcePaused(peerId: string, source: Source, paused: boolean): void {
     this.peer(peerId).setSourcePaused(source, paused);
   }
@@ -114,6 +159,8 @@ export class Router extends SafeEmitter<RouterEvents> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    for (const pipe of this.pipes.values()) pipe.close();
+    this.pipes.clear();
     for (const id of [...this.peers.keys()]) this.closePeer(id);
     this.safeEmit('close');
     this.removeAllListeners();

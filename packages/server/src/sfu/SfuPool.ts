@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { ConveneError } from '@convene/protocol';
 import type { Logger } from '../telemetry/logger.ts';
 import type { TransportNetworkOptions } from './codecs.ts';
@@ -7,7 +7,7 @@ import type { FromWorker, WorkerCalls, WorkerEvent, WorkerMethod, WorkerStats } 
 import { WorkerHost } from './worker/WorkerHost.ts';
 
 interface Channel {
-  call<M extends WorkerMethod>(method: M, args: WorkerCalls[M]['args']): Promise<WorkerCalls[M]['result']>;
+  call<M extends WorkerMethod>(method: M, args: WorkerCalls[M]['args'], transfer?: Transferable[]): Promise<WorkerCalls[M]['result']>;
   close(): Promise<void>;
   routers: number;
   dead: boolean;
@@ -91,12 +91,12 @@ export class SfuPool extends SafeEmitter<PoolEvents> {
     const channel: Channel = {
       routers: 0,
       dead: false,
-      call: (method, args) =>
+      call: (method, args, transfer) =>
         new Promise((resolve, reject) => {
           if (channel.dead) return reject(new ConveneError('INTERNAL', 'media worker unavailable'));
           const id = nextId++;
           pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-          worker.postMessage({ id, method, args });
+          worker.postMessage({ id, method, args }, transfer as never);
         }),
       close: async () => {
         closing = true;
@@ -124,11 +124,14 @@ export class SfuPool extends SafeEmitter<PoolEvents> {
     return this.channels.length;
   }
 
-  async createRouter(routerId: string): Promise<void> {
+  /** Place a router on the least-loaded live worker, preferring workers that host none of `avoid`. */
+  async createRouter(routerId: string, avoid: readonly string[] = []): Promise<void> {
     if (this.routerChannel.has(routerId)) return;
     const live = this.channels.filter((c) => !c.dead);
     if (live.length === 0) throw new ConveneError('INTERNAL', 'no media worker available');
-    const ch = live.reduce((a, b) => (b.routers < a.routers ? b : a));
+    const taken = new Set(avoid.map((id) => this.routerChannel.get(id)));
+    const free = live.filter((c) => !taken.has(c));
+    const ch = (free.length ? free : live).reduce((a, b) => (b.routers < a.routers ? b : a));
     ch.routers++;
     this.routerChannel.set(routerId, ch);
     try {
@@ -138,6 +141,24 @@ export class SfuPool extends SafeEmitter<PoolEvents> {
       this.routerChannel.delete(routerId);
       throw err;
     }
+  }
+
+  /** Join two routers (normally on different workers) with a pipe for each other's producers. */
+  async connectPipe(a: string, b: string): Promise<void> {
+    const ca = this.routerChannel.get(a);
+    const cb = this.routerChannel.get(b);
+    if (!ca || !cb) throw new ConveneError('NOT_FOUND', 'no such router');
+    const { port1, port2 } = new MessageChannel();
+    await Promise.all([
+      ca.call('connectPipe', { routerId: a, remoteRouterId: b, port: port1 }, [port1]),
+      cb.call('connectPipe', { routerId: b, remoteRouterId: a, port: port2 }, [port2]),
+    ]);
+  }
+
+  /** Media workers hosting at least one router. */
+  workerOf(routerId: string): number {
+    const ch = this.routerChannel.get(routerId);
+    return ch ? this.channels.indexOf(ch) : -1;
   }
 
   async closeRouter(routerId: string): Promise<void> {

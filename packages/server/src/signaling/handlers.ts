@@ -49,20 +49,20 @@ export const handlers: Handlers = {
   },
   async publish(s, d, ctx) {
     const { room, me } = joined(s);
-    return ctx.pool.call('publish', { routerId: room.id, peerId: me.id, sdp: d.sdp, tracks: d.tracks });
+    return ctx.pool.call('publish', { routerId: me.routerId, peerId: me.id, sdp: d.sdp, tracks: d.tracks });
   },
   async subscribe(s, d, ctx) {
     const { room, me } = joined(s);
-    return ctx.pool.call('subscribe', { routerId: room.id, peerId: me.id, iceRestart: d.iceRestart ?? false });
+    return ctx.pool.call('subscribe', { routerId: me.routerId, peerId: me.id, iceRestart: d.iceRestart ?? false });
   },
   async subscribeAnswer(s, d, ctx) {
     const { room, me } = joined(s);
-    await ctx.pool.call('subscribeAnswer', { routerId: room.id, peerId: me.id, sdp: d.sdp });
+    await ctx.pool.call('subscribeAnswer', { routerId: me.routerId, peerId: me.id, sdp: d.sdp });
     return ok;
   },
   async resetMedia(s, _d, ctx) {
     const { room, me } = joined(s);
-    await ctx.pool.call('resetTransports', { routerId: room.id, peerId: me.id });
+    await ctx.pool.call('resetTransports', { routerId: me.routerId, peerId: me.id });
     return ok;
   },
   async setSourcePaused(s, d) {
@@ -75,7 +75,7 @@ export const handlers: Handlers = {
   },
   async setViewport(s, d, ctx) {
     const { room, me } = joined(s);
-    await ctx.pool.call('setViewport', { routerId: room.id, peerId: me.id, tiles: d.tiles });
+    await ctx.pool.call('setViewport', { routerId: me.routerId, peerId: me.id, tiles: d.tiles });
     return ok;
   },
   async chatSend(s, d, ctx) {

@@ -42,6 +42,11 @@ export class WorkerHost {
       case 'createPeer':
         this.router(a.routerId).createPeer(a.peerId);
         return undefined as never;
+      case 'connectPipe': {
+        const x = args as WorkerCalls['connectPipe']['args'];
+        this.router(x.routerId).connectPipe(x.remoteRouterId, x.port);
+        return undefined as never;
+      }
       case 'closePeer':
         this.routers.get(a.routerId)?.closePeer(a.peerId);
         return undefined as never;
@@ -89,6 +94,7 @@ export class WorkerHost {
     r.on('producerclosed', (peerId, p) => this.emit({ event: 'producerclosed', routerId, peerId, producerId: p.id, source: p.source }));
     r.on('activespeaker', (peerId) => this.emit({ event: 'activespeaker', routerId, peerId }));
     r.on('quality', (peerId, score) => this.emit({ event: 'quality', routerId, peerId, score }));
+    r.on('remoteproducer', () => this.emit({ event: 'remoteproducer', routerId }));
     r.on('transportstate', (peerId, direction, state) => this.emit({ event: 'transportstate', routerId, peerId, direction, state }));
     this.routers.set(routerId, r);
   }

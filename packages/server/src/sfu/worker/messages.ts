@@ -1,4 +1,5 @@
 import type { ConsumerInfo, ErrorCode, PublishedTrack, Source } from '@convene/protocol';
+import type { MessagePort } from 'node:worker_threads';
 import type { TransportState } from '../WebRtcTransport.ts';
 
 /** Calls from the main thread into a media worker. Results are plain, structured-clonable data. */
@@ -6,6 +7,8 @@ export interface WorkerCalls {
   createRouter: { args: { routerId: string }; result: void };
   closeRouter: { args: { routerId: string }; result: void };
   createPeer: { args: { routerId: string; peerId: string }; result: void };
+  /** Attach one end of a MessageChannel joining two routers of the same room. */
+  connectPipe: { args: { routerId: string; remoteRouterId: string; port: MessagePort }; result: void };
   closePeer: { args: { routerId: string; peerId: string }; result: void };
   resetTransports: { args: { routerId: string; peerId: string }; result: void };
   publish: { args: { routerId: string; peerId: string; sdp: string; tracks: PublishedTrack[] }; result: { sdp: string } };
@@ -38,6 +41,7 @@ export type WorkerEvent =
   | { event: 'producerclosed'; routerId: string; peerId: string; producerId: string; source: Source }
   | { event: 'activespeaker'; routerId: string; peerId: string | null }
   | { event: 'quality'; routerId: string; peerId: string; score: number }
+  | { event: 'remoteproducer'; routerId: string }
   | { event: 'transportstate'; routerId: string; peerId: string; direction: 'send' | 'recv'; state: TransportState };
 
 export type ToWorker = { id: number; method: WorkerMethod; args: unknown };
