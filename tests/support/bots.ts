@@ -36,6 +36,8 @@ export interface BotOptions {
   audio?: { frequency: number } | false;
   /** Records every raw signalling frame this participant receives. */
   recordFrames?: boolean;
+  /** Rewrites the SDP offers of the receiving connection before the SDK sees them (network tests). */
+  rewriteSubscribeSdp?: (sdp: string) => string;
 }
 
 export class Bot {
@@ -71,7 +73,40 @@ export class Bot {
       createWebSocket: (url) => {
         const ws = new WebSocket(url, { headers: { authorization: `Bearer ${user.token}` } });
         if (opts.recordFrames) ws.on('message', (d) => received.push(String(d)));
-        return ws as never;
+        const rewrite = opts.rewriteSubscribeSdp;
+        if (!rewrite) return ws as never;
+        // Intercept responses that carry a subscribe offer ({ sdp, consumers }).
+        return new Proxy(ws, {
+          set(target, prop, value: unknown) {
+            if (prop === 'onmessage' && typeof value === 'function') {
+              const handler = value as (ev: { data: unknown }) => void;
+              (target as unknown as Record<string, unknown>).onmessage = (ev: { data: unknown }) => {
+                const f = JSON.parse(String(ev.data)) as { data?: { sdp?: string; consumers?: unknown } };
+                if (f.data?.consumers && f.data.sdp) f.data.sdp = rewrite(f.data.sdp);
+                handler({ data: JSON.stringify(f) });
+              };
+              return true;
+            }
+            return Reflect.set(target, prop, value);
+          },
+          get(target, prop) {
+            if (prop === 'send') {
+              // Our answers then carry no candidates: the server only learns the relay's address.
+              return (text: string) => {
+                const f = JSON.parse(text) as { method?: string; data?: { sdp?: string } };
+                if (f.method === 'subscribeAnswer' && f.data?.sdp) {
+                  f.data.sdp = f.data.sdp
+                    .split('\r\n')
+                    .filter((l) => !l.startsWith('a=candidate:'))
+                    .join('\r\n');
+                }
+                target.send(JSON.stringify(f));
+              };
+            }
+            const v = Reflect.get(target, prop) as unknown;
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+          },
+        }) as never;
       },
       log: () => undefined,
     });

@@ -10,9 +10,9 @@ const THREE = [
   { height: 720, bitrate: 1_500_000, active: true },
 ];
 
-function setup(layers = THREE) {
+function setup(layers = THREE, rtx?: { pt: number; ssrc: number }) {
   const wire: Buffer[] = [];
-  const t = fakeTransceiver({ send: (b) => wire.push(b) });
+  const t = fakeTransceiver({ send: (b) => wire.push(b), ...(rtx ? { rtx } : {}) });
   const producer = fakeProducer(layers);
   const stats = newCounters();
   const c = new Consumer({ id: 'c1', producer, subscriberId: 's1', transceiver: t as never, stats });
@@ -61,16 +61,33 @@ describe('Consumer', () => {
     expect(wire.length).toBe(2);
   });
 
-  it('answers a NACK from its own history with the exact bytes, counting retransmissions', () => {
+  it('answers a NACK from its own history (same seq, timestamp and payload), counting retransmissions', () => {
     const { c, t, wire, stats } = setup();
     c.start();
     for (let i = 0; i < 5; i++) c.forward(vp8Packet(100 + i, i * 3000, i === 0), 2, i === 0);
-    const sent = wire.slice();
-    const lostSeq = RtpPacket.deSerialize(t.receiver.decrypt(sent[2]!)).header.sequenceNumber;
-    t.sender.onGenericNack.execute({ lost: [lostSeq, 9999] }); // 9999 was never sent
+    const lost = RtpPacket.deSerialize(t.receiver.decrypt(wire[2]!));
+    t.sender.onGenericNack.execute({ lost: [lost.header.sequenceNumber, 9999] }); // 9999 was never sent
     expect(wire.length).toBe(6);
-    expect(wire[5]!.equals(sent[2]!)).toBe(true);
+    const again = RtpPacket.deSerialize(t.receiver.decrypt(wire[5]!));
+    expect(again.header.ssrc).toBe(lost.header.ssrc);
+    expect(again.header.sequenceNumber).toBe(lost.header.sequenceNumber);
+    expect(again.header.timestamp).toBe(lost.header.timestamp);
+    expect(again.payload.equals(lost.payload)).toBe(true);
     expect(stats.retransmitted).toBe(1);
+  });
+
+  it('retransmits on the RTX stream when negotiated (RFC 4588: own SSRC, OSN prefix)', () => {
+    const { c, t, wire } = setup(THREE, { pt: 97, ssrc: 5678 });
+    c.start();
+    for (let i = 0; i < 3; i++) c.forward(vp8Packet(100 + i, i * 3000, i === 0), 2, i === 0);
+    const lost = RtpPacket.deSerialize(t.receiver.decrypt(wire[1]!));
+    t.sender.onGenericNack.execute({ lost: [lost.header.sequenceNumber] });
+    const rtx = RtpPacket.deSerialize(t.receiver.decrypt(wire[3]!));
+    expect(rtx.header.ssrc).toBe(5678);
+    expect(rtx.header.payloadType).toBe(97);
+    expect(rtx.header.timestamp).toBe(lost.header.timestamp);
+    expect(rtx.payload.readUInt16BE(0)).toBe(lost.header.sequenceNumber);
+    expect(rtx.payload.subarray(2).equals(lost.payload)).toBe(true);
   });
 
   it('relays a subscriber PLI to the publisher for the layer it receives', () => {

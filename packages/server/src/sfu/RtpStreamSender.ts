@@ -9,6 +9,13 @@ const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send
 const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
 const NTP_EPOCH_OFFSET_S = 2_208_988_800;
 
+/** What a retransmission needs to rebuild a sent packet (the payload is shared, not copied). */
+interface Sent {
+  ts: number;
+  marker: boolean;
+  payload: Buffer;
+}
+
 interface IcePair {
   protocol: {
     sendData(data: Buffer, addr: [string, number]): Promise<void>;
@@ -38,7 +45,12 @@ export class RtpStreamSender {
   private extTemplate: Buffer | null = null;
   private absOffset = -1;
   private readonly rewriter: RtpRewriter;
-  private readonly history: RetransmissionBuffer;
+  private readonly history: RetransmissionBuffer<Sent>;
+  /** RTX (https://www.rfc-editor.org/rfc/rfc4588) when the subscriber negotiated it. */
+  private rtxPt = 0;
+  private rtxSsrc = 0;
+  private rtxSeq = Math.floor(Math.random() * 0x8000);
+  private rtxRoc = 0;
   packets = 0;
   octets = 0;
   retransmitted = 0;
@@ -53,7 +65,7 @@ export class RtpStreamSender {
     kind: 'audio' | 'video',
   ) {
     this.rewriter = new RtpRewriter(kind === 'audio' ? 48000 : 90000);
-    this.history = new RetransmissionBuffer(kind === 'audio' ? 256 : 1024);
+    this.history = new RetransmissionBuffer<Sent>(kind === 'audio' ? 256 : 1024);
     const sub = transceiver.sender.onRtcp.subscribe((p) => {
       if (p instanceof RtcpRrPacket || p instanceof RtcpSrPacket) for (const r of p.reports) if (r.ssrc === this.ssrc) this.onReport(r);
     });
@@ -79,6 +91,11 @@ export class RtpStreamSender {
     this.dtls = dtls;
     this.ssrc = sender.ssrc;
     this.pt = codec.payloadType;
+    const rtxPt = (sender as unknown as { rtxPayloadType?: number }).rtxPayloadType;
+    if (rtxPt !== undefined) {
+      this.rtxPt = rtxPt;
+      this.rtxSsrc = sender.rtxSsrc;
+    }
     this.buildExtensions();
     this.protector = new SrtpProtector(srtpKeysOf(ctx));
     return true;
@@ -120,14 +137,23 @@ export class RtpStreamSender {
     const now = Date.now();
     const h = rtp.header;
     const { seq, ts } = this.rewriter.map(h.sequenceNumber, h.timestamp, now);
+    const header = this.header(this.pt, h.marker, seq, ts, this.ssrc, now);
+    const packet = this.protector!.protect(header, rtp.payload, this.ssrc, seq, this.rewriter.rocFor(seq));
+    this.history.store(seq, { ts, marker: h.marker, payload: rtp.payload }, now);
+    this.packets++;
+    this.octets += rtp.payload.length;
+    return this.transmit(packet);
+  }
+
+  /** https://www.rfc-editor.org/rfc/rfc3550#section-5.1 fixed header + our extension block. */
+  private header(pt: number, marker: boolean, seq: number, ts: number, ssrc: number, now: number): Buffer {
     const ext = this.extTemplate;
     const header = Buffer.allocUnsafe(12 + (ext ? ext.length : 0));
-    // https://www.rfc-editor.org/rfc/rfc3550#section-5.1
     header[0] = ext ? 0x90 : 0x80;
-    header[1] = (h.marker ? 0x80 : 0) | this.pt;
+    header[1] = (marker ? 0x80 : 0) | pt;
     header.writeUInt16BE(seq, 2);
     header.writeUInt32BE(ts, 4);
-    header.writeUInt32BE(this.ssrc, 8);
+    header.writeUInt32BE(ssrc, 8);
     if (ext) {
       ext.copy(header, 12);
       if (this.absOffset > 0) {
@@ -138,11 +164,7 @@ export class RtpStreamSender {
         header[14 + this.absOffset] = v & 0xff;
       }
     }
-    const packet = this.protector!.protect(header, rtp.payload, this.ssrc, seq, this.rewriter.rocFor(seq));
-    this.history.store(seq, packet, now);
-    this.packets++;
-    this.octets += rtp.payload.length;
-    return this.transmit(packet);
+    return header;
   }
 
   private transmit(packet: Buffer): boolean {
@@ -159,14 +181,30 @@ export class RtpStreamSender {
     return true;
   }
 
-  /** Resend NACKed packets from this consumer's own history. Returns how many were resent. */
+  /**
+   * Resend NACKed packets from this consumer's own history: on the RTX stream when negotiated
+   * (https://www.rfc-editor.org/rfc/rfc4588#section-4: own SSRC and sequence, payload prefixed
+   * with the original sequence number), else the original packet again. Returns how many.
+   */
   retransmit(seqs: readonly number[]): number {
     if (!this.protector) return 0;
     const now = Date.now();
     let n = 0;
     for (const s of seqs) {
-      const p = this.history.get(s, now);
-      if (p && this.transmit(p)) n++;
+      const e = this.history.get(s, now);
+      if (!e) continue;
+      let packet: Buffer;
+      if (this.rtxPt) {
+        this.rtxSeq = (this.rtxSeq + 1) & 0xffff;
+        if (this.rtxSeq === 0) this.rtxRoc = (this.rtxRoc + 1) >>> 0;
+        const payload = Buffer.allocUnsafe(2 + e.payload.length);
+        payload.writeUInt16BE(s, 0);
+        e.payload.copy(payload, 2);
+        packet = this.protector.protect(this.header(this.rtxPt, e.marker, this.rtxSeq, e.ts, this.rtxSsrc, now), payload, this.rtxSsrc, this.rtxSeq, this.rtxRoc);
+      } else {
+        packet = this.protector.protect(this.header(this.pt, e.marker, s, e.ts, this.ssrc, now), e.payload, this.ssrc, s, this.rewriter.rocFor(s));
+      }
+      if (this.transmit(packet)) n++;
     }
     this.retransmitted += n;
     return n;

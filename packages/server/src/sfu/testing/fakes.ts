@@ -33,7 +33,7 @@ export interface FakeTransceiver {
   receiver: SrtpSession;
 }
 
-export function fakeTransceiver(opts: { profile?: number; ssrc?: number; send: (packet: Buffer) => void }): FakeTransceiver {
+export function fakeTransceiver(opts: { profile?: number; ssrc?: number; rtx?: { pt: number; ssrc: number }; send: (packet: Buffer) => void }): FakeTransceiver {
   const profile = opts.profile ?? 1;
   const saltLen = profile === 7 ? 12 : 14;
   const k = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(saltLen), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(saltLen) };
@@ -52,6 +52,7 @@ export function fakeTransceiver(opts: { profile?: number; ssrc?: number; send: (
     sender: {
       ssrc: opts.ssrc ?? 1234,
       codec: { payloadType: 96 },
+      ...(opts.rtx ? { rtxPayloadType: opts.rtx.pt, rtxSsrc: opts.rtx.ssrc } : {}),
       dtlsTransport: {
         state: 'connected',
         srtp,
