@@ -57,8 +57,9 @@ describe('two people meet in real Chromium', () => {
     await guest.page.getByTestId('join-button').click();
     await guest.page.getByTestId('mic-toggle').waitFor({ timeout: 15_000 });
 
-    // The host joins (no code needed); the guest is told.
+    // The host joins (no code needed, and sees the title); the guest is told.
     await host.page.goto(`${server.url}${meetingPath}`);
+    await expect.poll(() => host.page.getByTestId('meeting-title').textContent(), { timeout: 5000 }).toBe('Design review');
     await host.page.getByTestId('join-button').click();
     await host.page.getByTestId('mic-toggle').waitFor({ timeout: 15_000 });
     await expect.poll(() => guest.page.getByTestId('toast').allTextContents(), { timeout: 10_000 }).toContainEqual('Alice joined');
@@ -84,6 +85,8 @@ describe('two people meet in real Chromium', () => {
     const carol = await createUser(server.url, 'carol');
     bot = await Bot.join(server.url, carol, new URL(link).pathname.split('/').pop()!, { code: 'blue-42' });
     const carolId = bot.session.self!.id;
+    const received: string[] = [];
+    bot.session.on('chat', (m) => received.push(m.text));
     const bobId = await guest.page.evaluate(() => window.__convene!.session.self!.id);
     await expect.poll(() => host.page.getByTestId('tile').count(), { timeout: 10_000 }).toBe(3);
     expect(await mainTileId(host.page)).not.toBe(await host.page.evaluate(() => window.__convene!.session.self!.id));
@@ -95,6 +98,17 @@ describe('two people meet in real Chromium', () => {
     await expect.poll(() => mainTileId(host.page), { timeout: 5000 }).toBe(bobId); // spotlight beats pin
     await expect.poll(() => bot!.session.room?.spotlightId, { timeout: 5000 }).toBe(bobId); // for everyone
     await shot(host.page, '04-host-spotlight');
+
+    // Chat: a message while the panel is closed shows an unread badge; opening the panel shows it.
+    await bot.session.sendChat('hello from Carol');
+    await expect.poll(() => host.page.getByTestId('unread').textContent(), { timeout: 5000 }).toContain('1');
+    await host.page.getByTestId('chat-toggle').click();
+    await expect.poll(() => host.page.getByTestId('chat-message').allTextContents(), { timeout: 5000 }).toContainEqual(expect.stringContaining('hello from Carol'));
+    await expect.poll(() => host.page.getByTestId('unread').count()).toBe(0);
+    await host.page.getByTestId('chat-input').fill('hi Carol');
+    await host.page.getByTestId('chat-input').press('Enter');
+    await eventually(() => received.includes('hi Carol'), 5000, 'the bot receives the host’s reply');
+    await host.page.getByTestId('people-toggle').click(); // back to the people panel (activity list)
 
     // Leave notification.
     await bot.close();

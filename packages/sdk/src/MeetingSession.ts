@@ -43,6 +43,8 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
   self: Participant | null = null;
   readonly participants = new Map<string, Participant>();
   room: RoomState | null = null;
+  /** Hosts and co-hosts: who is waiting in the lobby (kept even before the app subscribes). */
+  lobbyWaiting: Participant[] = [];
   readonly remoteTracks = new Map<string, RemoteTrack>();
   private readonly sig: SignalingClient;
   private readonly rtc: WebRtcImpl;
@@ -173,6 +175,7 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
         this.emit('chat', n.data.message);
         return;
       case 'lobbyChanged':
+        this.lobbyWaiting = n.data.waiting;
         this.emit('lobby', n.data.waiting);
         return;
       case 'admitted':

@@ -29,6 +29,8 @@ const en = {
   joinByLink: 'Join with a link or meeting id',
   join: 'Join',
   joinMeeting: 'Join meeting',
+  hostedBy: 'Hosted by {name}',
+  unread: '{n} new',
   codeToJoin: 'Meeting code',
   codeHint: 'Ask the host for the code if the meeting has one.',
   cameraOn: 'Turn camera on',

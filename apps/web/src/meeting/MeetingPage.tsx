@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MeetingSession } from '@convene/sdk';
-import type { Participant } from '@convene/protocol';
+import type { Meeting, Participant } from '@convene/protocol';
 import type { SessionState } from '@convene/sdk';
-import { errorText } from '../app/api.ts';
+import { api, errorText } from '../app/api.ts';
 import type { User } from '../app/App.tsx';
 import { Link } from '../app/router.tsx';
 import { t } from '../i18n/index.ts';
@@ -53,6 +53,12 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
     run().catch((err: unknown) => setError(errorText(err)));
   }, [session, state, media.mic, media.cam]);
 
+  // Title and host when the meeting is visible to us (hosts, and meetings without a code).
+  const [info, setInfo] = useState<Meeting | null>(null);
+  useEffect(() => {
+    api.getMeeting(meetingId).then(setInfo, () => setInfo(null));
+  }, [meetingId]);
+
   const join = async () => {
     setBusy(true);
     setError('');
@@ -60,6 +66,7 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
       const s = await MeetingSession.join({ baseUrl: location.origin, meetingId, ...(code.trim() ? { code: code.trim() } : {}) });
       window.__convene = { session: s };
       s.on('state', setState);
+      setWaiting(s.lobbyWaiting);
       s.on('lobby', setWaiting);
       setSession(s);
       setState(s.state);
@@ -98,16 +105,22 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
           void join();
         }}
       >
-        <h1>{t('joinMeeting')}</h1>
+        <h1 data-testid="meeting-title">{info?.title ?? t('joinMeeting')}</h1>
+        {info && <p class="muted small">{t('hostedBy', { name: info.host.displayName })}</p>}
         <DeviceSelect kind="audioinput" devices={media.devices} value={media.micId} onChange={(id) => void media.selectMic(id)} />
         <DeviceSelect kind="videoinput" devices={media.devices} value={media.camId} onChange={(id) => void media.selectCam(id)} />
-        <label>
-          {t('codeToJoin')}
-          <input value={code} onInput={(e) => setCode(e.currentTarget.value)} maxLength={32} autocomplete="off" data-testid="code-input" aria-describedby="code-hint" />
-        </label>
-        <p id="code-hint" class="muted small">
-          {t('codeHint')}
-        </p>
+        {/* A meeting we can see without a code needs none; a hidden one (404) may need one. */}
+        {(!info || info.hasCode) && (
+          <>
+            <label>
+              {t('codeToJoin')}
+              <input value={code} onInput={(e) => setCode(e.currentTarget.value)} maxLength={32} autocomplete="off" data-testid="code-input" aria-describedby="code-hint" />
+            </label>
+            <p id="code-hint" class="muted small">
+              {t('codeHint')}
+            </p>
+          </>
+        )}
         {media.error && <p class="muted small">{t('errDevices', { message: media.error })}</p>}
         {error && (
           <p class="error" role="alert" data-testid="join-error">

@@ -27,6 +27,19 @@ export function MeetingRoom({ session, media, waiting, reconnecting }: Props) {
   useSessionVersion(session);
   const [view, setView] = useState<'speaker' | 'grid'>('speaker');
   const [panel, setPanel] = useState<'people' | 'chat' | null>(null);
+  const [unread, setUnread] = useState(0);
+  const chatOpen = useRef(false);
+  chatOpen.current = panel === 'chat';
+  useEffect(() => {
+    if (panel === 'chat') setUnread(0);
+  }, [panel]);
+  useEffect(
+    () =>
+      session.on('chat', (m) => {
+        if (!chatOpen.current && m.from.handle !== session.self?.handle) setUnread((n) => n + 1);
+      }),
+    [session],
+  );
   const [pinnedId, setPinnedId] = useState<string | null>(null);
   const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
   const [activity, setActivity] = useState<string[]>([]);
@@ -131,6 +144,7 @@ export function MeetingRoom({ session, media, waiting, reconnecting }: Props) {
         panel={panel}
         onPanel={setPanel}
         waiting={session.self?.role === 'participant' ? 0 : waiting.length}
+        unread={unread}
         onLeave={() => void session.leave().then(() => navigate('/'))}
       />
       {tracks

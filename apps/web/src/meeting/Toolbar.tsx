@@ -14,10 +14,12 @@ interface Props {
   onPanel: (p: 'people' | 'chat' | null) => void;
   /** People waiting in the lobby, shown to moderators on the people button. */
   waiting: number;
+  /** Chat messages received while the chat panel was closed. */
+  unread: number;
   onLeave: () => void;
 }
 
-export function Toolbar({ session, media, view, onView, panel, onPanel, waiting, onLeave }: Props) {
+export function Toolbar({ session, media, view, onView, panel, onPanel, waiting, unread, onLeave }: Props) {
   const self = session.self!;
   const micOn = self.sources.includes('microphone');
   const camOn = self.sources.includes('camera');
@@ -119,6 +121,11 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, waiting,
       </button>
       <button aria-pressed={panel === 'chat'} onClick={() => onPanel(panel === 'chat' ? null : 'chat')} data-testid="chat-toggle">
         {t('chat')}
+        {unread > 0 && (
+          <span class="badge" data-testid="unread">
+            {t('unread', { n: unread })}
+          </span>
+        )}
       </button>
       <button class="danger" onClick={onLeave} data-testid="leave">
         {t('leave')}

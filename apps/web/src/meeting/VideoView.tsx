@@ -16,14 +16,19 @@ export function VideoView(props: { track: MediaStreamTrack | null; mirror?: bool
     const v = ref.current;
     const onSize = props.onSize;
     if (!v || !onSize || typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(([e]) => {
+    // Report the drawn size in device pixels, and 0×0 while the tab is in the background, so the
+    // SFU sends a smaller layer, or nothing, for video nobody is looking at.
+    const report = () => {
       const dpr = window.devicePixelRatio || 1;
-      const r = e?.contentRect;
-      onSize(Math.round((r?.width ?? 0) * dpr), Math.round((r?.height ?? 0) * dpr));
-    });
+      if (document.hidden) onSize(0, 0);
+      else onSize(Math.round(v.clientWidth * dpr), Math.round(v.clientHeight * dpr));
+    };
+    const ro = new ResizeObserver(report);
     ro.observe(v);
+    document.addEventListener('visibilitychange', report);
     return () => {
       ro.disconnect();
+      document.removeEventListener('visibilitychange', report);
       onSize(0, 0);
     };
   }, [props.onSize]);
