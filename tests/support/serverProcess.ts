@@ -25,7 +25,11 @@ export class ServerProcess {
     const port = fixedPort ?? (await freePort());
     // BENCH_PROF=dir writes V8 CPU profiles of the server (main thread and media workers) there.
     const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-    const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'packages/server/src/main.ts'], {
+    // BENCH_SERVER_CPUS=0 pins the server to core 0 (taskset) so clients cannot steal its core.
+    const pin = process.env.BENCH_SERVER_CPUS;
+    const cmd = pin ? 'taskset' : process.execPath;
+    const args = [...prof, '--import', 'tsx', 'packages/server/src/main.ts'];
+    const child = spawn(cmd, pin ? ['-c', pin, process.execPath, ...args] : args, {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'warn', WEB_DIST: '', ...env },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
