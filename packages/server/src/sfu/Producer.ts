@@ -1,4 +1,4 @@
-import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, type MediaStreamTrack, type RTCRtpTransceiver, type RtpPacket } from 'werift';
+import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, type MediaStreamTrack, type RTCRtpTransceiver } from 'werift';
 import { MediaSource, SIMULCAST_RIDS, type MediaSourceOptions } from './MediaSource.ts';
 import { parseVp8 } from './rtp/vp8.ts';
 
@@ -116,4 +116,3 @@ export class Producer extends MediaSource {
   }
 }
 
-export type { RtpPacket };
