@@ -18,16 +18,27 @@ export function VideoView(props: { track: MediaStreamTrack | null; mirror?: bool
     if (!v || !onSize || typeof ResizeObserver === 'undefined') return;
     // Report the drawn size in device pixels, and 0×0 while the tab is in the background, so the
     // SFU sends a smaller layer, or nothing, for video nobody is looking at.
+    // Tiles scrolled out of view (a long filmstrip or grid on a phone) count as hidden too.
+    let visible = true;
     const report = () => {
       const dpr = window.devicePixelRatio || 1;
-      if (document.hidden) onSize(0, 0);
+      if (document.hidden || !visible) onSize(0, 0);
       else onSize(Math.round(v.clientWidth * dpr), Math.round(v.clientHeight * dpr));
     };
     const ro = new ResizeObserver(report);
     ro.observe(v);
+    const io =
+      typeof IntersectionObserver === 'undefined'
+        ? null
+        : new IntersectionObserver(([e]) => {
+            visible = e?.isIntersecting ?? true;
+            report();
+          });
+    io?.observe(v);
     document.addEventListener('visibilitychange', report);
     return () => {
       ro.disconnect();
+      io?.disconnect();
       document.removeEventListener('visibilitychange', report);
       onSize(0, 0);
     };
