@@ -76,6 +76,17 @@ describe('two people meet in real Chromium', () => {
       }
       await expect.poll(async () => (await inboundStats(p)).audioEnergy, { timeout: 20_000 }).toBeGreaterThan(0);
     }
+    // Camera off on the guest's side: the host stops receiving frames and sees the camera off;
+    // camera on (a freshly opened device): frames flow again.
+    await guest.page.getByTestId('camera-toggle').click();
+    const bobIdEarly = await guest.page.evaluate(() => window.__convene!.session.self!.id);
+    await expect
+      .poll(() => host.page.evaluate((id) => window.__convene!.session.participants.get(id)?.sources.includes('camera'), bobIdEarly), { timeout: 5000 })
+      .toBe(false);
+    await guest.page.getByTestId('camera-toggle').click();
+    await expect
+      .poll(() => host.page.evaluate((id) => window.__convene!.session.participants.get(id)?.sources.includes('camera'), bobIdEarly), { timeout: 5000 })
+      .toBe(true);
     const before = await inboundStats(host.page);
     await expect.poll(async () => (await inboundStats(host.page)).framesDecoded, { timeout: 10_000 }).toBeGreaterThan(before.framesDecoded + 30);
     await shot(host.page, '02-host-in-meeting');

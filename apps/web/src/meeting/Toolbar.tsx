@@ -29,7 +29,19 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, waiting,
   const act = (fn: () => Promise<unknown>) => void fn().then(() => setError(''), (e: unknown) => setError(errorText(e)));
 
   const toggleMic = () => act(() => session.setMuted('microphone', micOn));
-  const toggleCam = () => act(() => session.setMuted('camera', camOn));
+  // Camera off releases the device (the camera light goes out); on opens it again and swaps the
+  // new track in without renegotiation.
+  const toggleCam = () =>
+    act(async () => {
+      if (camOn) {
+        await session.setMuted('camera', true);
+        media.cam?.stop();
+        return;
+      }
+      const track = await media.selectCam(media.camId);
+      if (track) await session.replaceTrack('camera', track);
+      await session.setMuted('camera', false);
+    });
   const toggleShare = () =>
     act(async () => {
       if (sharing) return session.unpublish('screen');
