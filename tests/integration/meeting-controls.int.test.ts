@@ -133,7 +133,7 @@ describe('meeting admission and host controls (signalling)', () => {
   it('chat is ordered and a retried send never duplicates', async () => {
     const host = await createUser(server.url, 'h');
     const m = await host.api.createMeeting({ title: 'Chat' });
-    const h = await join(server.url, host, m.id, quiet);
+    const h = await join(server.url, host, m.id, { ...quiet, recordFrames: true });
     const u = await createUser(server.url, 'u');
     const p = await join(server.url, u, m.id, quiet);
     const got: string[] = [];
@@ -143,8 +143,10 @@ describe('meeting admission and host controls (signalling)', () => {
     const retry2 = await p.session.signaling.request('chatSend', { clientMsgId: 'client-msg-0001', text: 'hello' });
     expect(retry2.message.id).toBe(retry1.message.id);
     await eventually(() => got.length >= 4, 5000, 'chat delivered');
-    // The raw retry reaches everyone once: clients drop a repeated message id.
     expect(got).toEqual(['one', 'two', 'three', 'hello']);
+    // The server broadcast the retried message once: the retry was only answered.
+    const helloFrames = h.received.filter((f) => f.includes('"chatMessage"') && f.includes('client-msg-0001'));
+    expect(helloFrames).toHaveLength(1);
     const history = await h.session.chatHistory();
     expect(history.map((x) => x.text)).toEqual(['one', 'two', 'three', 'hello']);
     expect(history.map((x) => x.seq)).toEqual([...history.map((x) => x.seq)].sort((a, b) => a - b));

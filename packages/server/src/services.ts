@@ -51,8 +51,11 @@ export interface MeetingService {
 }
 
 export interface ChatService {
-  /** Idempotent on (meetingId, from.id, clientMsgId); resolves only after the write commits. */
-  send(meetingId: string, from: UserRecord, clientMsgId: string, text: string): Promise<ChatMessage>;
+  /**
+   * Idempotent on (meetingId, from.id, clientMsgId); resolves only after the write commits.
+   * `created` is false when this was a retry of a message already stored.
+   */
+  send(meetingId: string, from: UserRecord, clientMsgId: string, text: string): Promise<{ message: ChatMessage; created: boolean }>;
   history(meetingId: string, beforeSeq: number | undefined, limit: number): Promise<ChatMessage[]>;
 }
 

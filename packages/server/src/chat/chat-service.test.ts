@@ -37,7 +37,7 @@ describe.each(testBackends())('DbChatService on $name', (backend) => {
   it('assigns seq 1, 2, 3… per meeting and returns the stored message', async () => {
     const m1 = await meeting();
     const m2 = await meeting();
-    const a = await chat.send(m1, alice, 'client-msg-1', '  hello  ');
+    const { message: a } = await chat.send(m1, alice, 'client-msg-1', '  hello  ');
     expect(a).toEqual({
       id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
       seq: 1,
@@ -46,17 +46,19 @@ describe.each(testBackends())('DbChatService on $name', (backend) => {
       text: 'hello',
       sentAt: '2030-01-01T10:00:00.000Z',
     });
-    expect((await chat.send(m1, bob, 'client-msg-1', 'hi')).seq).toBe(2);
-    expect((await chat.send(m2, bob, 'client-msg-2', 'other room')).seq).toBe(1);
+    expect((await chat.send(m1, bob, 'client-msg-1', 'hi')).message.seq).toBe(2);
+    expect((await chat.send(m2, bob, 'client-msg-2', 'other room')).message.seq).toBe(1);
   });
 
   it('is idempotent on (meeting, user, clientMsgId): a retry returns the original, never a duplicate', async () => {
     const m = await meeting();
     const first = await chat.send(m, alice, 'retry-me-1', 'original');
     const again = await chat.send(m, alice, 'retry-me-1', 'edited on retry');
-    expect(again).toEqual(first);
+    expect(again.message).toEqual(first.message);
+    expect([first.created, again.created]).toEqual([true, false]);
     const concurrent = await Promise.all(Array.from({ length: 6 }, () => chat.send(m, bob, 'burst-000', 'once')));
-    for (const c of concurrent) expect(c).toEqual(concurrent[0]);
+    for (const c of concurrent) expect(c.message).toEqual(concurrent[0]!.message);
+    expect(concurrent.filter((c) => c.created)).toHaveLength(1); // exactly one send stored it
     const all = await chat.history(m, undefined, 50);
     expect(all.map((x) => [x.seq, x.text])).toEqual([
       [1, 'original'],
@@ -69,7 +71,7 @@ describe.each(testBackends())('DbChatService on $name', (backend) => {
     const sent = await Promise.all(
       Array.from({ length: 24 }, (_, i) => chat.send(m, i % 2 ? alice : bob, `parallel-${i}`, `message ${i}`)),
     );
-    expect(sent.map((s) => s.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    expect(sent.map((s) => s.message.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     const history = await chat.history(m, undefined, 100);
     expect(history.map((h) => h.seq)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
   });

@@ -29,7 +29,7 @@ export class DbChatService implements ChatService {
     this.#now = opts.now ?? systemClock;
   }
 
-  async send(meetingId: string, from: UserRecord, clientMsgId: string, text: string): Promise<ChatMessage> {
+  async send(meetingId: string, from: UserRecord, clientMsgId: string, text: string): Promise<{ message: ChatMessage; created: boolean }> {
     const body = text.trim();
     if (body.length === 0 || body.length > MAX_CHAT_LENGTH) throw new ConveneError('BAD_REQUEST', `text must be 1–${MAX_CHAT_LENGTH} characters`);
     if (clientMsgId.length === 0 || clientMsgId.length > 64) throw new ConveneError('BAD_REQUEST', 'clientMsgId must be 1–64 characters');
@@ -43,11 +43,11 @@ export class DbChatService implements ChatService {
     }
   }
 
-  async #sendOnce(trx: Transaction<Database>, meetingId: string, from: UserRecord, clientMsgId: string, text: string): Promise<ChatMessage> {
+  async #sendOnce(trx: Transaction<Database>, meetingId: string, from: UserRecord, clientMsgId: string, text: string): Promise<{ message: ChatMessage; created: boolean }> {
     const meeting = await trx.selectFrom('meetings').select('id').where('id', '=', meetingId).forNoKeyUpdate().executeTakeFirst();
     if (!meeting) throw new ConveneError('MEETING_UNAVAILABLE', 'meeting not found');
     const existing = await this.#find(trx, meetingId, from.id, clientMsgId);
-    if (existing) return existing;
+    if (existing) return { message: existing, created: false };
     const { max } = await trx
       .selectFrom('chat_messages')
       .select(sql<number | null>`max(seq)`.as('max'))
@@ -61,11 +61,11 @@ export class DbChatService implements ChatService {
       .returningAll()
       .executeTakeFirst();
     if (inserted) {
-      return toMessage({ ...inserted, handle: from.handle, display_name: from.displayName });
+      return { message: toMessage({ ...inserted, handle: from.handle, display_name: from.displayName }), created: true };
     }
     const raced = await this.#find(trx, meetingId, from.id, clientMsgId);
     if (!raced) throw new Error('chat message vanished after a conflicting insert');
-    return raced;
+    return { message: raced, created: false };
   }
 
   async history(meetingId: string, beforeSeq: number | undefined, limit: number): Promise<ChatMessage[]> {

@@ -80,8 +80,9 @@ export const handlers: Handlers = {
   },
   async chatSend(s, d, ctx) {
     const { room } = joined(s);
-    const message = await ctx.services.chat.send(room.id, s.user, d.clientMsgId, d.text);
-    room.broadcast({ method: 'chatMessage', data: { message } });
+    const { message, created } = await ctx.services.chat.send(room.id, s.user, d.clientMsgId, d.text);
+    // A retry of a stored message is answered, not broadcast again.
+    if (created) room.broadcast({ method: 'chatMessage', data: { message } });
     return { message };
   },
   async chatHistory(s, d, ctx) {
