@@ -4,7 +4,6 @@ import type { Logger } from '../telemetry/logger.ts';
 import type { TransportNetworkOptions } from './codecs.ts';
 import { SafeEmitter } from './events.ts';
 import type { FromWorker, WorkerCalls, WorkerEvent, WorkerMethod, WorkerStats } from './worker/messages.ts';
-import { WorkerHost } from './worker/WorkerHost.ts';
 
 interface Channel {
   call<M extends WorkerMethod>(method: M, args: WorkerCalls[M]['args'], transfer?: Transferable[]): Promise<WorkerCalls[M]['result']>;
@@ -20,7 +19,6 @@ type PoolEvents = { event: [WorkerEvent]; routerslost: [string[]] };
 /**
  * The media plane of one node: N media workers (worker threads, like mediasoup workers), each
  * hosting whole routers, so a node uses every core. Rooms go to the worker with the fewest routers.
- * `workers: 0` runs a single host inline on the main thread (unit tests).
  */
 export class SfuPool extends SafeEmitter<PoolEvents> {
   private readonly channels: Channel[] = [];
@@ -42,18 +40,8 @@ export class SfuPool extends SafeEmitter<PoolEvents> {
       // Disjoint UDP port ranges per worker so workers never race for a port.
       const range: [number, number] = [lo + i * span, i === n - 1 ? hi : lo + (i + 1) * span - 1];
       const wnet = { ...net, portRange: range };
-      this.channels.push(workers === 0 ? this.inline(wnet) : this.thread(i, wnet));
+      this.channels.push(this.thread(i, wnet));
     }
-  }
-
-  private inline(net: TransportNetworkOptions): Channel {
-    const host = new WorkerHost(net, (e) => this.safeEmit('event', e));
-    return {
-      routers: 0,
-      dead: false,
-      call: (m, a) => host.handle(m, a),
-      close: async () => host.close(),
-    };
   }
 
   private thread(index: number, net: TransportNetworkOptions): Channel {

@@ -7,7 +7,7 @@ import type { WorkerCalls, WorkerEvent, WorkerMethod, WorkerStats } from './mess
 
 /**
  * Everything a media worker runs: its routers, and the dispatch of calls from the main thread.
- * Runs the same inside a worker thread or inline on the main thread (SfuPool with 0 workers, unit tests).
+ * One per media worker thread (see entry.ts).
  */
 export class WorkerHost {
   private readonly routers = new Map<string, Router>();
