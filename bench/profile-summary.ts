@@ -18,5 +18,5 @@ for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
   }
   const idle = byFn.get('(idle) :-1') ?? 0;
   console.log(`\n${f}: ${total} samples, ${(100 - (idle / total) * 100).toFixed(1)}% busy`);
-  for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+  for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 25))) console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
 }

@@ -10,6 +10,9 @@ import { ServerProcess, cores } from '../tests/support/serverProcess.ts';
 interface Result {
   scenario: string;
   usPerPacket: number;
+  cpuPct: number;
+  usUser: number;
+  usKernel: number;
   pps: number;
   rssMb: number;
   firstFrameP50: number;
@@ -30,7 +33,7 @@ function pct(xs: number[], p: number): number {
 const publishedAt = new Map<string, number>();
 
 async function measure(name: string, server: ServerProcess, bots: Bot[], pairs: [Bot, string][]): Promise<Result> {
-  const cpu0 = server.cpuSeconds();
+  const cpu0 = server.cpuSplit();
   const thr0 = server.threadCpu();
   const fwd0 = await server.forwarded();
   const frames0 = pairs.map(([b, id]) => b.frames(id));
@@ -38,7 +41,10 @@ async function measure(name: string, server: ServerProcess, bots: Bot[], pairs: 
   await new Promise((r) => setTimeout(r, WINDOW_MS));
   const secs = (Date.now() - t0) / 1000;
   const fwd = (await server.forwarded()) - fwd0;
-  const cpu = server.cpuSeconds() - cpu0;
+  const split = server.cpuSplit();
+  const user = split.user - cpu0.user;
+  const kernel = split.kernel - cpu0.kernel;
+  const cpu = user + kernel;
   const thr1 = server.threadCpu();
   const frames = pairs.map(([b, id], i) => b.frames(id) - frames0[i]!);
   // Join → first frame counts only subscribers that joined after the publisher was already sending.
@@ -57,6 +63,9 @@ async function measure(name: string, server: ServerProcess, bots: Bot[], pairs: 
   return {
     scenario: name,
     usPerPacket: fwd > 0 ? (cpu * 1e6) / fwd : NaN,
+    cpuPct: (cpu / secs) * 100,
+    usUser: fwd > 0 ? (user * 1e6) / fwd : NaN,
+    usKernel: fwd > 0 ? (kernel * 1e6) / fwd : NaN,
     pps: fwd / secs,
     rssMb: server.rssMb(),
     firstFrameP50: pct(firsts, 50),
@@ -164,9 +173,9 @@ for (const s of scenarios) {
 }
 const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 console.log(`\nConvene benchmark — ${cores} cores, node ${process.version}, window ${WINDOW_MS / 1000}s\n`);
-console.log('| scenario | server µs CPU / fwd packet | fwd packets/s | server RSS MB | join→first frame p50 / p95 ms | subscriber fps | busy server threads |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| scenario | server µs CPU / fwd packet (user + kernel) | fwd packets/s | server CPU % | server RSS MB | join→first frame p50 / p95 ms | subscriber fps | busy server threads |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results) {
-  console.log(`| ${r.scenario} | ${f(r.usPerPacket, 1)} | ${f(r.pps)} | ${f(r.rssMb)} | ${f(r.firstFrameP50)} / ${f(r.firstFrameP95)} | ${f(r.fps, 1)} | ${r.threads} |`);
+  console.log(`| ${r.scenario} | ${f(r.usPerPacket, 1)} (${f(r.usUser, 1)} + ${f(r.usKernel, 1)}) | ${f(r.pps)} | ${f(r.cpuPct, 1)} | ${f(r.rssMb)} | ${f(r.firstFrameP50)} / ${f(r.firstFrameP95)} | ${f(r.fps, 1)} | ${r.threads} |`);
 }
 process.exit(0);

@@ -49,9 +49,15 @@ export class ServerProcess {
 
   /** CPU seconds (user + system, all threads) used so far. */
   cpuSeconds(): number {
+    const { user, kernel } = this.cpuSplit();
+    return user + kernel;
+  }
+
+  /** CPU seconds in user space (our code, V8, OpenSSL) and in the kernel (syscalls, loopback delivery). */
+  cpuSplit(): { user: number; kernel: number } {
     const stat = fs.readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return { user: Number(fields[11]) / CLK_TCK, kernel: Number(fields[12]) / CLK_TCK };
   }
 
   rssMb(): number {

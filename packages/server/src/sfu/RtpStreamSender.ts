@@ -43,6 +43,7 @@ export class RtpStreamSender {
   private ssrc = 0;
   private pt = 0;
   private extTemplate: Buffer | null = null;
+  private headerScratch = Buffer.alloc(12);
   private absOffset = -1;
   private readonly rewriter: RtpRewriter;
   private readonly history: RetransmissionBuffer<Sent>;
@@ -148,7 +149,9 @@ export class RtpStreamSender {
   /** https://www.rfc-editor.org/rfc/rfc3550#section-5.1 fixed header + our extension block. */
   private header(pt: number, marker: boolean, seq: number, ts: number, ssrc: number, now: number): Buffer {
     const ext = this.extTemplate;
-    const header = Buffer.allocUnsafe(12 + (ext ? ext.length : 0));
+    // Reused: protect() copies the header into the packet before this is called again.
+    let header = this.headerScratch;
+    if (header.length !== 12 + (ext ? ext.length : 0)) header = this.headerScratch = Buffer.alloc(12 + (ext ? ext.length : 0));
     header[0] = ext ? 0x90 : 0x80;
     header[1] = (marker ? 0x80 : 0) | pt;
     header.writeUInt16BE(seq, 2);

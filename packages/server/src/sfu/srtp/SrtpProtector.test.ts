@@ -18,10 +18,14 @@ describe('SrtpProtector', () => {
       });
       const p = new SrtpProtector(srtpKeysOf(sender.localContext));
       let roc = 0;
-      for (const seq of [65533, 65534, 65535, 0, 1, 2]) {
+      // Sizes around block boundaries and past the counter-block cache's first size; two SSRCs
+      // interleaved (media and RTX share one protector).
+      const sizes = [1, 15, 16, 17, 300, 1199, 1600, 2000];
+      for (const [i, seq] of [65533, 65534, 65535, 0, 1, 2, 3, 4].entries()) {
         if (seq === 0) roc++;
-        const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: 1234 + seq, ssrc: 0x11223344, marker: seq === 2 });
-        const payload = randomBytes(300 + seq);
+        const ssrc = i % 2 ? 0x11223344 : 0xfedcba98;
+        const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: 1234 + seq, ssrc, marker: seq === 2 });
+        const payload = randomBytes(sizes[i]!);
         const srtp = p.protect(header.serialize(header.serializeSize), payload, header.ssrc, seq, roc);
         // werift's own encrypt of the same packet gives the same bytes…
         expect(srtp.equals(sender.encrypt(payload, header))).toBe(true);
