@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   NOT_JOINED: 409,
   ALREADY_JOINED: 409,
   NEGOTIATION_FAILED: 422,
+  /** Calling this person is not possible: not allowed, blocked, or no such user. Deliberately vague. */
+  CALL_UNAVAILABLE: 403,
   INTERNAL: 500,
 } as const;
 

@@ -2,3 +2,4 @@ export * from './errors.ts';
 export * from './http.ts';
 export * from './models.ts';
 export * from './signaling.ts';
+export * from './social.ts';

@@ -10,6 +10,7 @@ import {
   roomStateSchema,
   sourceSchema,
 } from './models.ts';
+import { callMediaSchema, callSchema, conversationSchema, messageSchema, userRefSchema } from './social.ts';
 
 /** Largest WebSocket frame the server accepts (SDP with many m-lines fits easily). */
 export const MAX_FRAME_BYTES = 256 * 1024;
@@ -95,6 +96,27 @@ export const requestSchemas = {
   spotlight: { data: z.strictObject({ participantId: id.nullable() }), result: empty },
   endMeeting: { data: empty, result: empty },
   leave: { data: empty, result: empty },
+
+  // ---- Inbox: one per signed-in device, for messages and calls (not tied to a meeting) ----
+  /** Register this connection as one of the user's devices: it receives messages and rings. */
+  inboxAttach: { data: empty, result: z.object({ deviceId: z.string() }) },
+  /**
+   * Start a call in a conversation (or get the one already running there). A caller who may not
+   * call the other member gets CALL_UNAVAILABLE, whatever the reason, and nobody rings.
+   */
+  callStart: {
+    data: z.strictObject({ conversationId: id, media: callMediaSchema }),
+    result: z.object({ call: callSchema }),
+  },
+  /** Answer on this device: the user's other devices stop ringing. Then `join` the call's meetingId. */
+  callAccept: { data: z.strictObject({ callId: id }), result: z.object({ call: callSchema }) },
+  callDecline: { data: z.strictObject({ callId: id }), result: empty },
+  /** The caller gives up before anyone answered. */
+  callCancel: { data: z.strictObject({ callId: id }), result: empty },
+  /** Ring one more person (turns a 1:1 call into a group call). Same neutral error as callStart. */
+  callInvite: { data: z.strictObject({ callId: id, handle: z.string().min(1).max(64) }), result: empty },
+  /** Turn the call into a meeting with a link anyone can join; nobody reconnects. */
+  callToMeeting: { data: z.strictObject({ callId: id }), result: z.object({ link: z.string() }) },
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -134,6 +156,22 @@ export const notificationSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('mutedByHost'), data: z.object({ source: sourceSchema }) }),
   z.object({ method: z.literal('removed'), data: z.object({}) }),
   z.object({ method: z.literal('meetingEnded'), data: z.object({}) }),
+  // ---- Inbox ----
+  z.object({ method: z.literal('message'), data: z.object({ message: messageSchema }) }),
+  /** Membership or title changed, or the conversation is new to this user: refetch it. */
+  z.object({ method: z.literal('conversationChanged'), data: z.object({ conversation: conversationSchema }) }),
+  /** Another device of mine read up to `seq`. */
+  z.object({ method: z.literal('readMarker'), data: z.object({ conversationId: z.string(), seq: z.number().int() }) }),
+  /**
+   * Incoming call. `waiting`: I am already in a call, so show call-waiting rather than a full ring.
+   */
+  z.object({ method: z.literal('callRing'), data: z.object({ call: callSchema, caller: userRefSchema, waiting: z.boolean() }) }),
+  z.object({
+    method: z.literal('callRingStop'),
+    data: z.object({ callId: z.string(), reason: z.enum(['answered', 'declined', 'cancelled', 'timeout', 'ended']) }),
+  }),
+  /** State of a call in one of my conversations changed (started, answered, someone joined, ended). */
+  z.object({ method: z.literal('callUpdated'), data: z.object({ call: callSchema }) }),
 ]);
 export type Notification = z.infer<typeof notificationSchema>;
 export type NotificationMethod = Notification['method'];

@@ -202,6 +202,14 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
       case 'meetingEnded':
         this.finish('ended');
         return;
+      // Inbox notifications go to InboxClient connections, never to a meeting's connection.
+      case 'message':
+      case 'conversationChanged':
+      case 'readMarker':
+      case 'callRing':
+      case 'callRingStop':
+      case 'callUpdated':
+        return;
       default: {
         const never: never = n;
         this.log('warn', 'unknown notification', { n: never });

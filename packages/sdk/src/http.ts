@@ -9,6 +9,17 @@ import {
   type MeResponse,
   type SignInBody,
   type SignUpBody,
+  callSettingsSchema,
+  conversationListSchema,
+  conversationSchema,
+  messageListSchema,
+  messageSchema,
+  profileSchema,
+  type CallSettings,
+  type Conversation,
+  type CreateConversationBody,
+  type Message,
+  type Profile,
 } from '@convene/protocol';
 import { z } from 'zod';
 
@@ -71,6 +82,54 @@ export class ApiClient {
   getMeeting(id: string): Promise<Meeting> {
     return this.call('GET', `/api/meetings/${encodeURIComponent(id)}`, meetingSchema);
   }
+  // ---- people ----
+  profile(handle: string): Promise<Profile> {
+    return this.call('GET', `/api/users/${encodeURIComponent(handle)}`, profileSchema);
+  }
+  follow(handle: string, on = true): Promise<Profile> {
+    return this.call(on ? 'PUT' : 'DELETE', `/api/users/${encodeURIComponent(handle)}/follow`, profileSchema);
+  }
+  block(handle: string, on = true): Promise<Profile> {
+    return this.call(on ? 'PUT' : 'DELETE', `/api/users/${encodeURIComponent(handle)}/block`, profileSchema);
+  }
+  callSettings(): Promise<CallSettings> {
+    return this.call('GET', '/api/me/call-settings', callSettingsSchema);
+  }
+  setCallSettings(s: CallSettings): Promise<CallSettings> {
+    return this.call('PUT', '/api/me/call-settings', callSettingsSchema, s);
+  }
+
+  // ---- conversations ----
+  async conversations(): Promise<Conversation[]> {
+    return (await this.call('GET', '/api/conversations', conversationListSchema)).conversations;
+  }
+  createConversation(body: CreateConversationBody): Promise<Conversation> {
+    return this.call('POST', '/api/conversations', conversationSchema, body);
+  }
+  conversation(id: string): Promise<Conversation> {
+    return this.call('GET', `/api/conversations/${encodeURIComponent(id)}`, conversationSchema);
+  }
+  async messages(id: string, opts: { before?: number; limit?: number } = {}): Promise<Message[]> {
+    const q = new URLSearchParams();
+    if (opts.before !== undefined) q.set('before', String(opts.before));
+    if (opts.limit !== undefined) q.set('limit', String(opts.limit));
+    const qs = q.toString();
+    return (await this.call('GET', `/api/conversations/${encodeURIComponent(id)}/messages${qs ? `?${qs}` : ''}`, messageListSchema)).messages;
+  }
+  /** Resolves once the message is committed. Retrying with the same clientMsgId never duplicates. */
+  sendMessage(id: string, clientMsgId: string, text: string): Promise<Message> {
+    return this.call('POST', `/api/conversations/${encodeURIComponent(id)}/messages`, messageSchema, { clientMsgId, text });
+  }
+  async markRead(id: string, seq: number): Promise<number> {
+    return (await this.call('POST', `/api/conversations/${encodeURIComponent(id)}/read`, null, { seq }) as { seq: number }).seq;
+  }
+  addMember(id: string, handle: string): Promise<Conversation> {
+    return this.call('POST', `/api/conversations/${encodeURIComponent(id)}/members`, conversationSchema, { handle });
+  }
+  removeMember(id: string, handle: string): Promise<unknown> {
+    return this.call('DELETE', `/api/conversations/${encodeURIComponent(id)}/members/${encodeURIComponent(handle)}`, null);
+  }
+
   inviteUrl(id: string): string {
     return `${this.baseUrl}/api/meetings/${encodeURIComponent(id)}/invite.ics`;
   }

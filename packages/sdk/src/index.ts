@@ -1,4 +1,5 @@
 export { MeetingSession, type JoinOptions } from './MeetingSession.ts';
+export { InboxClient, type InboxEvents, type InboxOptions } from './InboxClient.ts';
 export { ApiClient, type AuthResult } from './http.ts';
 export { SignalingClient, type WebSocketFactory, type WebSocketLike } from './signaling.ts';
 export { TypedEmitter } from './emitter.ts';

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config/config.ts';
 import { buildHttpApp } from './http/app.ts';
+import { createInbox } from './inbox/compose.ts';
 import { InMemoryRooms } from './rooms/RoomRegistry.ts';
 import { createServices } from './services-impl.ts';
+import type { Services } from './services.ts';
 import { SfuPool } from './sfu/SfuPool.ts';
 import { registerSignaling } from './signaling/register.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
@@ -15,6 +17,8 @@ export interface RunningServer {
   url: string;
   pool: SfuPool;
   log: Logger;
+  /** Durable services (tests and operator scripts use them directly). */
+  services: Services;
   close(): Promise<void>;
 }
 
@@ -37,8 +41,9 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     spreadAt: config.SFU_ROOM_SPREAD_AT,
     batchMs: 150,
   });
-  const app = await buildHttpApp({ config, log, metrics, services });
-  registerSignaling(app, { services, rooms, pool, metrics, log });
+  const inbox = await createInbox(config, services, rooms, log);
+  const app = await buildHttpApp({ config, log, metrics, services, inbox });
+  registerSignaling(app, { services, rooms, pool, metrics, log, calls: inbox.calls, hub: inbox.hub });
 
   // Media-plane gauges and counters are read from the workers when /metrics is scraped.
   const seen = { forwarded: 0, retransmitted: 0, plis: 0 };
@@ -68,6 +73,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     url,
     pool,
     log,
+    services,
     async close() {
       await app.close();
       await rooms.close();

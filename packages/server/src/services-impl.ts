@@ -4,7 +4,10 @@
  * Close cascade: Services.close() → Kysely.destroy() → pool.end() (pg pool or PGlite.close()).
  */
 import { DbAccountService } from './accounts/account-service.ts';
+import { DbCallStore } from './calls/call-store.ts';
 import { DbChatService } from './chat/chat-service.ts';
+import { DbConversationService } from './messaging/conversation-service.ts';
+import { DbSocialService } from './social/social-service.ts';
 import { DbMeetingService } from './meetings/meeting-service.ts';
 import type { CreateServices, Services } from './services.ts';
 import { openDatabase } from './store/database.ts';
@@ -16,6 +19,7 @@ export const createServices: CreateServices = async (config, log) => {
     log: log.child({ mod: 'store' }),
   });
   let closing: Promise<void> | undefined;
+  const social = new DbSocialService(db);
   const services: Services = {
     accounts: new DbAccountService(db, { sessionTtlHours: config.SESSION_TTL_HOURS }),
     meetings: new DbMeetingService(db, {
@@ -23,6 +27,9 @@ export const createServices: CreateServices = async (config, log) => {
       codeAttemptsPerMinute: config.CODE_ATTEMPTS_PER_MINUTE,
     }),
     chat: new DbChatService(db),
+    social,
+    conversations: new DbConversationService(db, social),
+    calls: new DbCallStore(db),
     close() {
       closing ??= db.destroy();
       return closing;

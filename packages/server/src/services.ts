@@ -3,7 +3,10 @@
  * Implementations live in store/, accounts/, meetings/, chat/; this file only wires them.
  */
 import type { ChatMessage, CreateMeetingBody, Meeting } from '@convene/protocol';
+import type { DbCallStore } from './calls/call-store.ts';
 import type { Config } from './config/config.ts';
+import type { DbConversationService } from './messaging/conversation-service.ts';
+import type { DbSocialService } from './social/social-service.ts';
 import type { Logger } from './telemetry/logger.ts';
 
 export interface UserRecord {
@@ -21,6 +24,8 @@ export interface MeetingRecord {
   timeZone: string;
   code: string | null;
   lobby: boolean;
+  /** 'call': only the call's invited members may join (calls from conversations). */
+  kind: 'meeting' | 'call';
   endedAt: Date | null;
 }
 
@@ -63,6 +68,9 @@ export interface Services {
   accounts: AccountService;
   meetings: MeetingService;
   chat: ChatService;
+  social: DbSocialService;
+  conversations: DbConversationService;
+  calls: DbCallStore;
   close(): Promise<void>;
 }
 

@@ -21,6 +21,8 @@ export const configSchema = z.object({
   TRUST_PROXY: bool.default(false),
   /** Seconds a dropped client keeps its seat to resume. */
   RESUME_GRACE_SECONDS: z.coerce.number().min(1).default(30),
+  /** How long a callee's devices ring before the call counts as missed. */
+  CALL_RING_SECONDS: z.coerce.number().min(1).max(300).default(45),
   /** Set the Secure flag on cookies (enable behind HTTPS). */
   COOKIE_SECURE: bool.default(false),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(24 * 30),

@@ -6,6 +6,7 @@ import { createServices } from '../services-impl.ts';
 import type { Services } from '../services.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
+import { createInbox } from '../inbox/compose.ts';
 import { buildHttpApp } from './app.ts';
 import { SESSION_COOKIE } from './session.ts';
 
@@ -16,7 +17,9 @@ beforeAll(async () => {
   const config = loadConfig({ DATA_DIR: 'memory://', LOG_LEVEL: 'silent', PUBLIC_URL: 'https://meet.test', AUTH_ATTEMPTS_PER_MINUTE: '3' });
   const log = createLogger(config.LOG_LEVEL);
   services = await createServices(config, log);
-  app = await buildHttpApp({ config, log, metrics: createMetrics(), services });
+  // No media here: the inbox's room registry is an empty one.
+  const inbox = await createInbox(config, services, { get: () => undefined, observe: () => undefined }, log);
+  app = await buildHttpApp({ config, log, metrics: createMetrics(), services, inbox });
 });
 afterAll(async () => {
   await app?.close();

@@ -10,12 +10,15 @@ import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { Services } from '../services.ts';
 import { registerHttpRoutes } from './routes.ts';
+import type { Inbox } from '../inbox/compose.ts';
 
 export interface AppContext {
   config: Config;
   log: Logger;
   metrics: Metrics;
   services: Services;
+  /** Real-time side of messaging and calls. */
+  inbox: Inbox;
 }
 
 /** Fastify instance with every HTTP route; signalling is registered by the caller. */

@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './app.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerMeetingRoutes } from './routes/meetings.ts';
+import { registerSocialRoutes } from './routes/social.ts';
 
-/** HTTP API: /api/auth/*, /api/me, /api/meetings/*. Described in docs/http-api.md. */
+/** HTTP API: /api/auth/*, /api/me, /api/meetings/*, /api/users/*, /api/conversations/*. Described in docs/http-api.md. */
 export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerAuthRoutes(app, ctx);
   registerMeetingRoutes(app, ctx);
+  registerSocialRoutes(app, ctx);
+  registerConversationRoutes(app, ctx);
 }

@@ -79,6 +79,18 @@ export class DbMeetingService implements MeetingService {
 
   async authorizeJoin(input: { meetingId: string; user: UserRecord; code: string | undefined; clientKey: string }): Promise<MeetingRecord> {
     const meeting = await this.get(input.meetingId);
+    if (meeting?.kind === 'call') {
+      // A call's room admits the people invited to the call, nobody else (same answer as unknown).
+      const invited = await this.#db
+        .selectFrom('call_members')
+        .innerJoin('calls', 'calls.id', 'call_members.call_id')
+        .select('call_members.user_id')
+        .where('calls.meeting_id', '=', meeting.id)
+        .where('call_members.user_id', '=', input.user.id)
+        .executeTakeFirst();
+      if (!invited) throw new ConveneError('MEETING_UNAVAILABLE', UNAVAILABLE);
+      return admitted(meeting);
+    }
     if (meeting && (meeting.hostId === input.user.id || meeting.code === null)) return admitted(meeting);
 
     // From here the meeting is unknown or needs a code: both paths must look identical.
@@ -170,6 +182,7 @@ function toRecord(row: MeetingRow): MeetingRecord {
     timeZone: row.time_zone,
     code: row.code,
     lobby: row.lobby,
+    kind: row.kind === 'call' ? 'call' : 'meeting',
     endedAt: row.ended_at,
   };
 }

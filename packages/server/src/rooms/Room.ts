@@ -19,7 +19,13 @@ export interface RoomOptions {
   batchMs: number;
 }
 
-type RoomEventsHook = { onEmpty: (room: Room) => void; onEnded: (room: Room) => void };
+type RoomEventsHook = {
+  onEmpty: (room: Room) => void;
+  onEnded: (room: Room) => void;
+  /** A member got in (past the lobby) or left; calls track who was in them. */
+  onMemberJoined?: (room: Room, userId: string) => void;
+  onMemberLeft?: (room: Room, userId: string) => void;
+};
 
 /**
  * Live state of one meeting: members, lobby, roles, hands, spotlight, and its media router.
@@ -141,6 +147,7 @@ export class Room {
     await m.media;
     this.pendingJoined.add(m);
     this.scheduleBatch();
+    this.hooks.onMemberJoined?.(this, m.user.id);
   }
 
   /** The client's socket closed: keep the seat for a grace period so it can resume. */
@@ -171,6 +178,7 @@ export class Room {
     }
     if (m.routerId) await this.pool.call('closePeer', { routerId: m.routerId, peerId: m.id }).catch(() => undefined);
     if (m.handRaisedAt !== null) this.broadcastRoom();
+    this.hooks.onMemberLeft?.(this, m.user.id);
     if (this.members.size === 0) this.hooks.onEmpty(this);
   }
 

@@ -13,10 +13,19 @@ export interface LiveRooms {
   getOrCreate(meeting: MeetingRecord): Promise<Room>;
   /** Joined participants across live rooms on this node. */
   participantCount(): number;
+  /** Told when members join and leave any room, and when a room closes (calls use this). */
+  observe(o: RoomObserver): void;
   close(): Promise<void>;
 }
 
+export interface RoomObserver {
+  memberJoined(meetingId: string, userId: string): void;
+  memberLeft(meetingId: string, userId: string): void;
+  roomClosed(meetingId: string): void;
+}
+
 export class InMemoryRooms implements LiveRooms {
+  private observers: RoomObserver[] = [];
   private readonly rooms = new Map<string, Room>();
   private readonly creating = new Map<string, Promise<Room>>();
 
@@ -40,6 +49,10 @@ export class InMemoryRooms implements LiveRooms {
         void this.drop(room);
       }
     });
+  }
+
+  observe(o: RoomObserver): void {
+    this.observers.push(o);
   }
 
   participantCount(): number {
@@ -72,6 +85,12 @@ export class InMemoryRooms implements LiveRooms {
         void this.meetings.markEnded(r.id).catch((err: unknown) => log.error({ err }, 'markEnded failed'));
         void this.drop(r);
       },
+      onMemberJoined: (r, userId) => {
+        for (const o of this.observers) o.memberJoined(r.id, userId);
+      },
+      onMemberLeft: (r, userId) => {
+        for (const o of this.observers) o.memberLeft(r.id, userId);
+      },
     });
     this.rooms.set(meeting.id, room);
     this.metrics.rooms.set(this.rooms.size);
@@ -84,6 +103,7 @@ export class InMemoryRooms implements LiveRooms {
     this.metrics.rooms.set(this.rooms.size);
     await room.close();
     this.log.info({ room: room.id }, 'room closed');
+    for (const o of this.observers) o.roomClosed(room.id);
   }
 
   async close(): Promise<void> {

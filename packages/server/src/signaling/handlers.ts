@@ -159,6 +159,31 @@ export const handlers: Handlers = {
     setImmediate(() => void room.end());
     return ok;
   },
+  async inboxAttach(s, _d, ctx) {
+    s.deviceId ??= ctx.hub.attach(s.user.id, s.link);
+    return { deviceId: s.deviceId };
+  },
+  async callStart(s, d, ctx) {
+    return { call: await ctx.calls.start(s.user, d.conversationId, d.media) };
+  },
+  async callAccept(s, d, ctx) {
+    return { call: await ctx.calls.accept(s.user, s.deviceId, d.callId) };
+  },
+  async callDecline(s, d, ctx) {
+    await ctx.calls.decline(s.user, d.callId);
+    return ok;
+  },
+  async callCancel(s, d, ctx) {
+    await ctx.calls.cancel(s.user, d.callId);
+    return ok;
+  },
+  async callInvite(s, d, ctx) {
+    await ctx.calls.invite(s.user, d.callId, d.handle);
+    return ok;
+  },
+  async callToMeeting(s, d, ctx) {
+    return { link: await ctx.calls.toMeeting(s.user, d.callId) };
+  },
   async leave(s) {
     if (s.room && s.member) await s.room.leave(s.member);
     s.member = null;

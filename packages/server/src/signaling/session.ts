@@ -8,6 +8,8 @@ import {
   type Notification,
   type ServerFrame,
 } from '@convene/protocol';
+import type { CallManager } from '../calls/CallManager.ts';
+import type { UserHub } from '../inbox/UserHub.ts';
 import type { Member, ClientLink } from '../rooms/Member.ts';
 import type { Room } from '../rooms/Room.ts';
 import type { LiveRooms } from '../rooms/RoomRegistry.ts';
@@ -20,6 +22,8 @@ import { TokenBucket } from './TokenBucket.ts';
 
 export interface SignalingContext {
   services: Services;
+  calls: CallManager;
+  hub: UserHub;
   rooms: LiveRooms;
   pool: SfuPool;
   metrics: Metrics;
@@ -33,6 +37,8 @@ const MAX_QUEUED = 200;
 export class SignalingSession {
   room: Room | null = null;
   member: Member | null = null;
+  /** Set once this connection is one of the user's devices (inboxAttach). */
+  deviceId: string | null = null;
   readonly link: ClientLink;
   private readonly bucket = new TokenBucket(100, 50);
   /** Requests of one connection run one at a time, in arrival order (like LiveKit's signal loop). */
@@ -120,6 +126,7 @@ export class SignalingSession {
 
   private onClose(): void {
     this.ctx.metrics.wsConnections.dec();
+    if (this.deviceId) this.ctx.hub.detach(this.user.id, this.deviceId);
     if (this.room && this.member) this.room.detach(this.member, this.link);
   }
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openDatabase } from './database.ts';
+import { migrations } from './migrations/index.ts';
 import { isUniqueViolation } from './errors.ts';
 import { testBackends, type TestDatabase } from './testing.ts';
 
@@ -94,7 +95,7 @@ describe('embedded PGlite on disk', () => {
       const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(second);
       await second.destroy();
       expect(row?.handle).toBe('disk_1');
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001_init']);
+      expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(migrations));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -10,6 +10,12 @@ export interface UsersTable {
   display_name: string;
   /** `$scrypt$ln=…,r=…,p=…$salt$hash`, see accounts/password.ts. */
   password_hash: string;
+  /** Set by an operator (scripts/admin.ts); only matters for who-can-call rules. */
+  verified: ColumnType<boolean, boolean | undefined, boolean>;
+  /** 'nobody' | 'following' | 'verified' | 'everyone'. */
+  who_can_call: ColumnType<string, string | undefined, string>;
+  /** Also require that I have messaged the caller before (X's rule). */
+  call_only_messaged: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
 }
 
@@ -31,6 +37,8 @@ export interface MeetingsTable {
   /** Host-set code, kept so the host can see it again; null = no code. */
   code: string | null;
   lobby: boolean;
+  /** 'meeting' (anyone with the link, code rules apply) or 'call' (invited call members only). */
+  kind: ColumnType<string, string | undefined, string>;
   ended_at: Date | null;
   created_at: CreatedAt;
 }
@@ -47,11 +55,84 @@ export interface ChatMessagesTable {
   sent_at: Date;
 }
 
+export interface FollowsTable {
+  follower_id: string;
+  followee_id: string;
+  created_at: CreatedAt;
+}
+
+export interface BlocksTable {
+  blocker_id: string;
+  blocked_id: string;
+  created_at: CreatedAt;
+}
+
+export interface ConversationsTable {
+  id: string;
+  kind: 'dm' | 'group';
+  title: string | null;
+  created_by: string;
+  dm_key: string | null;
+  /** Sequence number of the newest message; the next one gets last_seq + 1. */
+  last_seq: ColumnType<number, number | undefined, number>;
+  last_message_at: ColumnType<Date, Date | undefined, Date>;
+  created_at: CreatedAt;
+}
+
+export interface ConversationMembersTable {
+  conversation_id: string;
+  user_id: string;
+  role: 'owner' | 'member';
+  last_read_seq: ColumnType<number, number | undefined, number>;
+  joined_at: CreatedAt;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  sender_id: string | null;
+  client_msg_id: string | null;
+  kind: 'text' | 'call' | 'system';
+  text: string;
+  call_id: string | null;
+  /** JSON of a CallRecord for kind 'call'. */
+  data: string | null;
+  sent_at: Date;
+}
+
+export interface CallsTable {
+  id: string;
+  conversation_id: string;
+  meeting_id: string;
+  media: 'audio' | 'video';
+  started_by: string;
+  state: 'ringing' | 'active' | 'ended';
+  outcome: 'completed' | 'missed' | 'declined' | 'cancelled' | null;
+  started_at: Date;
+  answered_at: Date | null;
+  ended_at: Date | null;
+}
+
+export interface CallMembersTable {
+  call_id: string;
+  user_id: string;
+  invited_at: Date;
+  joined_at: Date | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   meetings: MeetingsTable;
   chat_messages: ChatMessagesTable;
+  follows: FollowsTable;
+  blocks: BlocksTable;
+  conversations: ConversationsTable;
+  conversation_members: ConversationMembersTable;
+  messages: MessagesTable;
+  calls: CallsTable;
+  call_members: CallMembersTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
