@@ -38,6 +38,8 @@ export interface BotOptions {
   recordFrames?: boolean;
   /** Rewrites the SDP offers of the receiving connection before the SDK sees them (network tests). */
   rewriteSubscribeSdp?: (sdp: string) => string;
+  /** 'relay': media only through the TURN relay the server offers. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 export class Bot {
@@ -69,6 +71,7 @@ export class Bot {
       meetingId,
       token: user.token,
       ...(opts.code ? { code: opts.code } : {}),
+      ...(opts.iceTransportPolicy ? { iceTransportPolicy: opts.iceTransportPolicy } : {}),
       webrtc: wrtc as unknown as { RTCPeerConnection: typeof RTCPeerConnection },
       createWebSocket: (url) => {
         const ws = new WebSocket(url, { headers: { authorization: `Bearer ${user.token}` } });

@@ -65,3 +65,10 @@ export type MeetingList = z.infer<typeof meetingListSchema>;
 
 /** Meeting ids are 128-bit random, base64url (22 chars). */
 export const meetingIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+
+/** GET /api/turn: short-lived relay credentials (empty list when no TURN relay is configured). */
+export const turnResponseSchema = z.object({
+  iceServers: z.array(z.object({ urls: z.array(z.string()), username: z.string(), credential: z.string() })),
+  expiresAt: z.string(),
+});
+export type TurnResponse = z.infer<typeof turnResponseSchema>;

@@ -8,6 +8,7 @@ import {
   type Source,
 } from '@convene/protocol';
 import { TypedEmitter } from './emitter.ts';
+import { ApiClient } from './http.ts';
 import { CAMERA_ENCODINGS, describeTracks, gatheringComplete, randomId, type LocalTrack } from './media.ts';
 import { SerialQueue } from './queue.ts';
 import { SignalingClient, type WebSocketFactory } from './signaling.ts';
@@ -25,6 +26,13 @@ export interface JoinOptions {
   /** Node: e.g. `(url) => new WebSocket(url, { headers: { authorization: 'Bearer …' } })` from `ws`. */
   createWebSocket?: WebSocketFactory;
   log?: LogSink;
+  /**
+   * ICE servers for both peer connections. Default: the TURN relay credentials from
+   * GET /api/turn (none when the server has no relay). Media still only goes to the SFU.
+   */
+  iceServers?: RTCIceServer[];
+  /** 'relay' sends everything through the TURN relay (networks that block UDP to the SFU). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 const defaultLog: LogSink = (level, msg, data) => {
@@ -43,6 +51,7 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
   self: Participant | null = null;
   readonly participants = new Map<string, Participant>();
   room: RoomState | null = null;
+  private iceServers: RTCIceServer[] = [];
   /** Hosts and co-hosts: who is waiting in the lobby (kept even before the app subscribes). */
   lobbyWaiting: Participant[] = [];
   readonly remoteTracks = new Map<string, RemoteTrack>();
@@ -95,6 +104,12 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
   }
 
   private async start(): Promise<void> {
+    this.iceServers =
+      this.opts.iceServers ??
+      (await new ApiClient(this.opts.baseUrl, this.opts.token)
+        .turn()
+        .then((t) => t.iceServers)
+        .catch(() => []));
     await this.sig.connect();
     await this.handleJoin(await this.sig.request('join', this.joinData()));
   }
@@ -314,7 +329,7 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
 
   private ensureSendPc(): RTCPeerConnection {
     if (this.sendPc) return this.sendPc;
-    const pc = new this.rtc.RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' });
+    const pc = new this.rtc.RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.opts.iceTransportPolicy ?? 'all', bundlePolicy: 'max-bundle' });
     pc.addEventListener('connectionstatechange', () => this.onPcState('send', pc));
     this.sendPc = pc;
     return pc;
@@ -391,7 +406,7 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
     if (this.recvPc) return this.recvPc;
     // 'balanced': once every forwarded track is gone the server's offer holds only rejected
     // m-lines and no BUNDLE group, which 'max-bundle' would refuse.
-    const pc = new this.rtc.RTCPeerConnection({ iceServers: [], bundlePolicy: 'balanced' });
+    const pc = new this.rtc.RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.opts.iceTransportPolicy ?? 'all', bundlePolicy: 'balanced' });
     pc.addEventListener('connectionstatechange', () => this.onPcState('recv', pc));
     this.recvPc = pc;
     return pc;

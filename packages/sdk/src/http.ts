@@ -20,6 +20,8 @@ import {
   type CreateConversationBody,
   type Message,
   type Profile,
+  turnResponseSchema,
+  type TurnResponse,
 } from '@convene/protocol';
 import { z } from 'zod';
 
@@ -128,6 +130,11 @@ export class ApiClient {
   }
   removeMember(id: string, handle: string): Promise<unknown> {
     return this.call('DELETE', `/api/conversations/${encodeURIComponent(id)}/members/${encodeURIComponent(handle)}`, null);
+  }
+
+  /** Relay credentials to put in RTCPeerConnection's iceServers (empty when none is configured). */
+  turn(): Promise<TurnResponse> {
+    return this.call('GET', '/api/turn', turnResponseSchema);
   }
 
   inviteUrl(id: string): string {

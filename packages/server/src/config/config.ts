@@ -38,6 +38,11 @@ export const configSchema = z.object({
   CODE_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
   /** Failed sign-ins / taken-handle sign-ups allowed per client IP per minute. */
   AUTH_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** TURN relay URLs offered to clients (docs/turn.md); empty = no TURN. */
+  TURN_URLS: csv.default([]),
+  /** coturn's static-auth-secret; required with TURN_URLS. Never logged. */
+  TURN_SECRET: z.string().min(16).optional(),
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   /** Directory with the built web app; empty disables static serving. */
   WEB_DIST: z.string().optional(),
 });
@@ -55,6 +60,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const c = parsed.data;
   if (c.RTC_MIN_PORT >= c.RTC_MAX_PORT) throw new Error('invalid configuration: RTC_MIN_PORT must be < RTC_MAX_PORT');
+  if (c.TURN_URLS.length > 0 && !c.TURN_SECRET) throw new Error('invalid configuration: TURN_SECRET is required with TURN_URLS');
   return Object.freeze({
     ...c,
     sfuWorkers: c.SFU_WORKERS === 0 ? Math.max(1, os.availableParallelism()) : c.SFU_WORKERS,

@@ -4,6 +4,7 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerMeetingRoutes } from './routes/meetings.ts';
 import { registerSocialRoutes } from './routes/social.ts';
+import { registerTurnRoutes } from './routes/turn.ts';
 
 /** HTTP API: /api/auth/*, /api/me, /api/meetings/*, /api/users/*, /api/conversations/*. Described in docs/http-api.md. */
 export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -11,4 +12,5 @@ export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void 
   registerMeetingRoutes(app, ctx);
   registerSocialRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
+  registerTurnRoutes(app, ctx);
 }

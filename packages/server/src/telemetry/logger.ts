@@ -11,6 +11,10 @@ export const REDACT = [
   '*.resumeToken',
   'sdp',
   '*.sdp',
+  'credential',
+  '*.credential',
+  'TURN_SECRET',
+  '*.TURN_SECRET',
 ];
 
 export function createLogger(level: string): Logger {
