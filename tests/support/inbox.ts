@@ -12,6 +12,7 @@ export class Device {
   readonly stops: { callId: string; reason: string }[] = [];
   readonly calls: Call[] = [];
   readonly messages: Message[] = [];
+  readonly reads: { conversationId: string; seq: number }[] = [];
 
   private constructor(
     readonly inbox: InboxClient,
@@ -22,6 +23,7 @@ export class Device {
     inbox.on('ringStop', (callId, reason) => this.stops.push({ callId, reason }));
     inbox.on('call', (c) => this.calls.push(c));
     inbox.on('message', (m) => this.messages.push(m));
+    inbox.on('read', (conversationId, seq) => this.reads.push({ conversationId, seq }));
   }
 
   static async connect(baseUrl: string, user: { token: string }): Promise<Device> {
