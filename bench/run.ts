@@ -6,6 +6,7 @@
  */
 import { Bot, createUser, eventually } from '../tests/support/bots.ts';
 import { ServerProcess, cores } from '../tests/support/serverProcess.ts';
+import { callsScenario, printCalls, type CallsResult } from './calls.ts';
 
 interface Result {
   scenario: string;
@@ -153,6 +154,7 @@ async function mesh(server: ServerProcess, n: number): Promise<Result> {
 
 const scenarios = process.argv.slice(2).length ? process.argv.slice(2) : ['fanout-1', 'fanout-10', 'fanout-40', 'mesh-2', 'mesh-4', 'mesh-8', 'mesh-16'];
 const results: Result[] = [];
+const callResults: CallsResult[] = [];
 for (const s of scenarios) {
   const [kind, nStr] = s.split('-');
   const n = Number(nStr);
@@ -162,6 +164,12 @@ for (const s of scenarios) {
     ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   });
   try {
+    if (kind === 'calls') {
+      const c = await callsScenario(server, n);
+      callResults.push(c);
+      console.log(JSON.stringify(c));
+      continue;
+    }
     const r = kind === 'fanout' ? await fanout(server, n) : kind === 'rooms' ? await rooms(server, n) : await mesh(server, n);
     results.push(r);
     console.log(JSON.stringify(r));
@@ -173,9 +181,12 @@ for (const s of scenarios) {
 }
 const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 console.log(`\nConvene benchmark — ${cores} cores, node ${process.version}, window ${WINDOW_MS / 1000}s\n`);
-console.log('| scenario | server µs CPU / fwd packet (user + kernel) | fwd packets/s | server CPU % | server RSS MB | join→first frame p50 / p95 ms | subscriber fps | busy server threads |');
-console.log('|---|---|---|---|---|---|---|---|');
-for (const r of results) {
-  console.log(`| ${r.scenario} | ${f(r.usPerPacket, 1)} (${f(r.usUser, 1)} + ${f(r.usKernel, 1)}) | ${f(r.pps)} | ${f(r.cpuPct, 1)} | ${f(r.rssMb)} | ${f(r.firstFrameP50)} / ${f(r.firstFrameP95)} | ${f(r.fps, 1)} | ${r.threads} |`);
+if (results.length > 0) {
+  console.log('| scenario | server µs CPU / fwd packet (user + kernel) | fwd packets/s | server CPU % | server RSS MB | join→first frame p50 / p95 ms | subscriber fps | busy server threads |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(`| ${r.scenario} | ${f(r.usPerPacket, 1)} (${f(r.usUser, 1)} + ${f(r.usKernel, 1)}) | ${f(r.pps)} | ${f(r.cpuPct, 1)} | ${f(r.rssMb)} | ${f(r.firstFrameP50)} / ${f(r.firstFrameP95)} | ${f(r.fps, 1)} | ${r.threads} |`);
+  }
 }
+printCalls(callResults);
 process.exit(0);

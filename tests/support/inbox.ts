@@ -8,7 +8,7 @@ import { InboxClient } from '@convene/sdk';
 import type { Call, Message, UserRef } from '@convene/protocol';
 
 export class Device {
-  readonly rings: { call: Call; caller: UserRef; waiting: boolean }[] = [];
+  readonly rings: { call: Call; caller: UserRef; waiting: boolean; at: number }[] = [];
   readonly stops: { callId: string; reason: string }[] = [];
   readonly calls: Call[] = [];
   readonly messages: Message[] = [];
@@ -19,7 +19,7 @@ export class Device {
     /** Every raw frame received, from the first. */
     readonly frames: string[],
   ) {
-    inbox.on('ring', (call, caller, waiting) => this.rings.push({ call, caller, waiting }));
+    inbox.on('ring', (call, caller, waiting) => this.rings.push({ call, caller, waiting, at: Date.now() }));
     inbox.on('ringStop', (callId, reason) => this.stops.push({ callId, reason }));
     inbox.on('call', (c) => this.calls.push(c));
     inbox.on('message', (m) => this.messages.push(m));

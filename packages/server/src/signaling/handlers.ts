@@ -1,4 +1,4 @@
-import { ConveneError, type Method, type ParsedRequestData, type RequestResult } from '@convene/protocol';
+import { ConveneError, MAX_CALL_PARTICIPANTS, type Method, type ParsedRequestData, type RequestResult } from '@convene/protocol';
 import type { Member } from '../rooms/Member.ts';
 import { can, canSelfUnmute, canTarget, type HostAction } from '../rooms/permissions.ts';
 import type { Room } from '../rooms/Room.ts';
@@ -31,6 +31,9 @@ export const handlers: Handlers = {
     }
     const meeting = await ctx.services.meetings.authorizeJoin({ meetingId: d.meetingId, user: s.user, code: d.code, clientKey: s.clientKey });
     const room = await ctx.rooms.getOrCreate(meeting);
+    if (meeting.kind === 'call' && !d.resumeToken && room.joined().length >= MAX_CALL_PARTICIPANTS) {
+      throw new ConveneError('FORBIDDEN', `a call has at most ${MAX_CALL_PARTICIPANTS} participants`);
+    }
     const t0 = performance.now();
     const out = await room.join(s.user, s.link, d.resumeToken);
     s.room = room;
