@@ -58,3 +58,12 @@ export function inboundStats(page: Page): Promise<{ framesDecoded: number; audio
     return out;
   });
 }
+
+/** Signs in to an existing account from the sign-in form (a second device of the same person). */
+export async function signIn(page: Page, handle: string): Promise<void> {
+  await page.getByRole('button', { name: 'Already have an account? Sign in' }).click();
+  await page.getByTestId('signin-handle').fill(handle);
+  await page.getByTestId('signin-password').fill('correct horse battery');
+  await page.getByTestId('signin-submit').click();
+  await page.getByTestId('new-meeting').waitFor();
+}

@@ -108,6 +108,25 @@ describe('calls from conversations', () => {
     }
   });
 
+  it('after a call ends, nobody stays busy: the next call rings in full', async () => {
+    const { alice, bob, dm } = await pair();
+    await alice.api.follow(bob.handle);
+    const [aliceDev, bobDev] = [await device(alice), await device(bob)];
+    const call = await aliceDev.inbox.startCall(dm.id, 'audio');
+    const a = await bot(alice, call.meetingId, { video: false, audio: false });
+    await bobDev.inbox.acceptCall(call.id);
+    const b = await bot(bob, call.meetingId, { video: false, audio: false });
+    await b.session.leave(); // bob hangs up; alice is still in the room when it ends
+    await eventually(() => a.session.state === 'ended', 10_000, 'the call ends for alice');
+    const aliceId = (await alice.api.me()).user.id;
+    await eventually(() => aliceDev.lastCall(call.id)?.state === 'ended', 5_000, 'call over');
+    expect(server.inbox.calls.isBusy(aliceId)).toBe(false);
+    const next = await bobDev.inbox.startCall(dm.id, 'audio');
+    await eventually(() => aliceDev.ringsFor(next.id).length === 1, 5_000, 'alice rings');
+    expect(aliceDev.ringsFor(next.id)[0]!.waiting).toBe(false);
+    await bobDev.inbox.cancelCall(next.id);
+  });
+
   it('decline ends a 1:1 call: the caller is told and a record is written', async () => {
     const { alice, bob, dm } = await pair();
     const [aliceDev, bobDev] = [await device(alice), await device(bob)];
@@ -185,6 +204,41 @@ describe('calls from conversations', () => {
     const rec = cDev.messages.find((m) => m.call?.callId === call.id)!.call!;
     expect(rec.outcome).toBe('completed');
     expect(rec.participants).toHaveLength(3);
+  });
+
+  it('a 1:1 call becomes a group call by adding a person, then a meeting with a link, without anyone rejoining', async () => {
+    const { alice, bob, dm } = await pair();
+    const carol = await createUser(server.url, 'carol');
+    const dave = await createUser(server.url, 'dave');
+    await carol.api.follow(alice.handle);
+    const [aDev, bDev, cDev] = [await device(alice), await device(bob), await device(carol)];
+    const call = await aDev.inbox.startCall(dm.id, 'audio');
+    const a = await bot(alice, call.meetingId, { video: false });
+    await bDev.inbox.acceptCall(call.id);
+    const b = await bot(bob, call.meetingId, { video: false });
+
+    // Add carol: she rings (she follows alice) and joins the same room.
+    await aDev.inbox.inviteToCall(call.id, carol.handle);
+    await eventually(() => cDev.ringsFor(call.id).length === 1, 5_000, 'carol rings');
+    await cDev.inbox.acceptCall(call.id);
+    const c = await bot(carol, call.meetingId, { video: false });
+    const [aId, cId] = [a.session.self!.id, c.session.self!.id];
+    await eventually(() => (c.audioEnergyFrom.get(aId) ?? 0) > 0 && (a.audioEnergyFrom.get(cId) ?? 0) > 0, 20_000, 'carol and alice hear each other');
+    // Adding someone who doesn't take alice's calls: the same neutral error, no ring.
+    await expect(aDev.inbox.inviteToCall(call.id, dave.handle)).rejects.toMatchObject({ code: 'CALL_UNAVAILABLE' });
+
+    // Now a group call: bob hanging up no longer ends it.
+    await b.session.leave();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(a.session.state).toBe('joined');
+
+    // Into a meeting: the link admits someone who was never invited, into the same room.
+    const link = await aDev.inbox.callToMeeting(call.id);
+    expect(link).toContain(call.meetingId);
+    const d = await bot(dave, call.meetingId, { video: false });
+    await eventually(() => (d.audioEnergyFrom.get(aId) ?? 0) > 0, 20_000, 'dave hears alice');
+    expect(a.session.participants.size).toBe(2); // carol and dave; nobody rejoined
+    expect(a.session.state).toBe('joined');
   });
 
   it('a non-member cannot join a call’s room even with its id', async () => {

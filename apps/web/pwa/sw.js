@@ -39,3 +39,17 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(caches.match(req, { cacheName: CACHE }).then((hit) => hit ?? fetch(req)));
   }
 });
+
+// Incoming-call notifications (shown by the page through registration.showNotification while
+// it is hidden): a click focuses an open Convene window, or opens the conversation.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || '/';
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((list) => {
+      const mine = list.find((c) => new URL(c.url).origin === self.location.origin);
+      if (mine) return mine.focus();
+      return self.clients.openWindow(url);
+    }),
+  );
+});

@@ -127,3 +127,17 @@ export const addMemberBodySchema = z.strictObject({ handle: handleSchema });
 
 export const conversationListSchema = z.object({ conversations: z.array(conversationSchema) });
 export const messageListSchema = z.object({ messages: z.array(messageSchema) });
+
+/** A browser's PushSubscription.toJSON() (Web Push, RFC 8030 / RFC 8291). */
+export const pushSubscriptionBodySchema = z.object({
+  endpoint: z.url().max(2048).refine((u) => u.startsWith('https://') || u.startsWith('http://'), 'endpoint must be an http(s) URL'),
+  keys: z.strictObject({ p256dh: z.string().min(16).max(256), auth: z.string().min(8).max(64) }),
+});
+export type PushSubscriptionBody = z.infer<typeof pushSubscriptionBodySchema>;
+
+/** What a push tells the service worker (the payload is encrypted end to end to the browser). */
+export const pushPayloadSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('call'), callId: z.string(), conversationId: z.string(), media: callMediaSchema, caller: userRefSchema }),
+  z.object({ type: z.literal('callEnded'), callId: z.string() }),
+]);
+export type PushPayload = z.infer<typeof pushPayloadSchema>;

@@ -3,14 +3,21 @@
  * DATA_DIR). Usage:
  *   npm run admin -- verify <handle>      mark an account verified (who-can-call "verified users")
  *   npm run admin -- unverify <handle>
+ *   npm run admin -- vapid                 print a new VAPID key pair for Web Push
  */
 import { loadConfig } from './config/config.ts';
 import { createServices } from './services-impl.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 const [command, handle] = process.argv.slice(2);
+if (command === 'vapid') {
+  const { generateVapidKeys } = await import('./push/push-service.ts');
+  const k = generateVapidKeys();
+  console.log(`VAPID_PUBLIC_KEY=${k.publicKey}\nVAPID_PRIVATE_KEY=${k.privateKey}\nVAPID_SUBJECT=mailto:you@example.com`);
+  process.exit(0);
+}
 if ((command !== 'verify' && command !== 'unverify') || !handle) {
-  console.error('usage: npm run admin -- verify|unverify <handle>');
+  console.error('usage: npm run admin -- verify|unverify <handle> | vapid');
   process.exit(2);
 }
 const config = loadConfig();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config/config.ts';
 import { buildHttpApp } from './http/app.ts';
-import { createInbox } from './inbox/compose.ts';
+import { createInbox, type Inbox } from './inbox/compose.ts';
 import { InMemoryRooms } from './rooms/RoomRegistry.ts';
 import { createServices } from './services-impl.ts';
 import type { Services } from './services.ts';
@@ -19,6 +19,8 @@ export interface RunningServer {
   log: Logger;
   /** Durable services (tests and operator scripts use them directly). */
   services: Services;
+  /** Devices, message delivery and calls on this node. */
+  inbox: Inbox;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     pool,
     log,
     services,
+    inbox,
     async close() {
       await app.close();
       await rooms.close();

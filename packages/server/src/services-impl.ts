@@ -8,6 +8,7 @@ import { DbCallStore } from './calls/call-store.ts';
 import { DbChatService } from './chat/chat-service.ts';
 import { DbConversationService } from './messaging/conversation-service.ts';
 import { DbSocialService } from './social/social-service.ts';
+import { PushService } from './push/push-service.ts';
 import { DbMeetingService } from './meetings/meeting-service.ts';
 import type { CreateServices, Services } from './services.ts';
 import { openDatabase } from './store/database.ts';
@@ -30,6 +31,13 @@ export const createServices: CreateServices = async (config, log) => {
     social,
     conversations: new DbConversationService(db, social),
     calls: new DbCallStore(db),
+    push: new PushService(
+      db,
+      config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY
+        ? { publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT ?? `mailto:admin@${new URL(config.publicUrl).hostname}` }
+        : null,
+      log.child({ mod: 'push' }),
+    ),
     close() {
       closing ??= db.destroy();
       return closing;

@@ -7,6 +7,7 @@ import type { DbCallStore } from './calls/call-store.ts';
 import type { Config } from './config/config.ts';
 import type { DbConversationService } from './messaging/conversation-service.ts';
 import type { DbSocialService } from './social/social-service.ts';
+import type { PushService } from './push/push-service.ts';
 import type { Logger } from './telemetry/logger.ts';
 
 export interface UserRecord {
@@ -71,6 +72,7 @@ export interface Services {
   social: DbSocialService;
   conversations: DbConversationService;
   calls: DbCallStore;
+  push: PushService;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { HomePage } from '../home/HomePage.tsx';
 import { AuthForms } from '../home/AuthForms.tsx';
 import { MeetingPage } from '../meeting/MeetingPage.tsx';
+import { MessagesPage } from '../messages/MessagesPage.tsx';
+import { SettingsPage } from '../settings/SettingsPage.tsx';
+import { CallLayer } from '../calls/CallLayer.tsx';
+import { InboxProvider } from '../inbox/context.tsx';
 import { t } from '../i18n/index.ts';
 import { api } from './api.ts';
 import { Link, useRoute } from './router.tsx';
@@ -9,7 +13,6 @@ import { Link, useRoute } from './router.tsx';
 export type User = { id: string; handle: string; displayName: string };
 
 export function App() {
-  const route = useRoute();
   const [user, setUser] = useState<User | null | undefined>(undefined);
   useEffect(() => {
     api.me().then(
@@ -19,11 +22,26 @@ export function App() {
   }, []);
   if (user === undefined) return <p class="center muted">{t('loading')}</p>;
   if (user === null) return <AuthForms onSignedIn={setUser} />;
+  // The inbox (messages, incoming calls) lives as long as the signed-in user, on every page.
+  return (
+    <InboxProvider key={user.id} user={user}>
+      <Page user={user} onSignedOut={() => setUser(null)} />
+      <CallLayer user={user} />
+    </InboxProvider>
+  );
+}
+
+function Page({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
+  const route = useRoute();
   switch (route.name) {
     case 'home':
-      return <HomePage user={user} onSignedOut={() => setUser(null)} />;
+      return <HomePage user={user} onSignedOut={onSignedOut} />;
     case 'meeting':
       return <MeetingPage user={user} meetingId={route.meetingId} />;
+    case 'messages':
+      return <MessagesPage user={user} conversationId={route.conversationId} />;
+    case 'settings':
+      return <SettingsPage />;
     case 'notFound':
       return (
         <main class="page">

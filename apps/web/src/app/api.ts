@@ -23,9 +23,22 @@ export function errorText(err: unknown): string {
         return t('errCredentials');
       case 'HANDLE_TAKEN':
         return t('errHandleTaken');
+      case 'CALL_UNAVAILABLE':
+        return t('callUnavailable');
+      case 'NOT_FOUND':
+        return t('errNotFound');
+      case 'FORBIDDEN':
+        return t('errForbidden');
+      case 'BAD_REQUEST':
+        return t('errBadRequest', { message: err.message });
       default:
         return t('errGeneric', { message: err.message });
     }
   }
   return t('errGeneric', { message: err instanceof Error ? err.message : String(err) });
+}
+
+/** Like errorText, for forms that take a handle: "not found" means no such person. */
+export function handleErrorText(err: unknown): string {
+  return err instanceof ConveneError && err.code === 'NOT_FOUND' ? t('errNotFoundUser') : errorText(err);
 }

@@ -1,17 +1,30 @@
 /** The app's routes, matched against `location.pathname`. Pure: unit-tested without a DOM. */
-export type Route = { name: 'home' } | { name: 'meeting'; meetingId: string } | { name: 'notFound' };
+export type Route =
+  | { name: 'home' }
+  | { name: 'meeting'; meetingId: string }
+  | { name: 'messages'; conversationId: string | null }
+  | { name: 'settings' }
+  | { name: 'notFound' };
 
 const MEETING = /^\/m\/([A-Za-z0-9_-]{1,64})\/?$/;
+const MESSAGES = /^\/messages(?:\/([A-Za-z0-9_-]{1,64}))?\/?$/;
 
 export function matchRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { name: 'home' };
   const m = MEETING.exec(pathname);
   if (m?.[1]) return { name: 'meeting', meetingId: m[1] };
+  const c = MESSAGES.exec(pathname);
+  if (c) return { name: 'messages', conversationId: c[1] ?? null };
+  if (pathname === '/settings' || pathname === '/settings/') return { name: 'settings' };
   return { name: 'notFound' };
 }
 
 export function meetingPath(meetingId: string): string {
   return `/m/${encodeURIComponent(meetingId)}`;
+}
+
+export function messagesPath(conversationId?: string | null): string {
+  return conversationId ? `/messages/${encodeURIComponent(conversationId)}` : '/messages';
 }
 
 const ID = /^[A-Za-z0-9_-]{16,64}$/;

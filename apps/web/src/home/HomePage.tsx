@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Meeting } from '@convene/protocol';
 import { api, errorText } from '../app/api.ts';
 import type { User } from '../app/App.tsx';
-import { navigate } from '../app/router.tsx';
+import { Link, navigate } from '../app/router.tsx';
+import { useInbox } from '../inbox/context.tsx';
 import { meetingPath, parseMeetingInput } from '../app/routes.ts';
 import { t } from '../i18n/index.ts';
 import { isValidTimeZone, localTimeZone, zonedTimeToUtc } from '../lib/time.ts';
@@ -50,6 +51,10 @@ export function HomePage({ user, onSignedOut }: { user: User; onSignedOut: () =>
       <header class="row spread">
         <h1>{t('appName')}</h1>
         <span class="muted">{t('signedInAs', { name: user.displayName, handle: user.handle })}</span>
+        <nav class="row">
+          <MessagesLink />
+          <Link href="/settings">{t('settings')}</Link>
+        </nav>
         <button
           onClick={() =>
             void api.signOut().finally(() => {
@@ -154,5 +159,20 @@ function JoinByLink() {
       </label>
       <button type="submit">{t('join')}</button>
     </form>
+  );
+}
+
+function MessagesLink() {
+  const store = useInbox();
+  const n = store.totalUnread();
+  return (
+    <Link href="/messages" class="button" data-testid="messages-link">
+      {t('messages')}
+      {n > 0 && (
+        <span class="badge" data-testid="messages-unread">
+          {t('unread', { n })}
+        </span>
+      )}
+    </Link>
   );
 }

@@ -21,9 +21,17 @@ interface Props {
   /** Lobby (hosts and co-hosts). */
   waiting: Participant[];
   reconnecting?: boolean;
+  /** Calls: what leaving does, and the call-specific controls and texts. */
+  onLeave?: () => void;
+  call?: {
+    leaveLabel: string;
+    aloneText: string;
+    cameraPublished: boolean;
+    onCameraPublished: () => void;
+  };
 }
 
-export function MeetingRoom({ session, media, waiting, reconnecting }: Props) {
+export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, call }: Props) {
   useSessionVersion(session);
   const [view, setView] = useState<'speaker' | 'grid'>('speaker');
   const [panel, setPanel] = useState<'people' | 'chat' | null>(null);
@@ -114,7 +122,7 @@ export function MeetingRoom({ session, media, waiting, reconnecting }: Props) {
         </div>
       )}
       <main class={`stage ${view}`} aria-label={view === 'grid' ? t('gridView') : t('speakerView')}>
-        {others.length === 0 && <p class="muted center">{t('alone')}</p>}
+        {others.length === 0 && <p class="muted center" data-testid="alone">{call?.aloneText ?? t('alone')}</p>}
         {view === 'speaker' ? (
           <>
             <div class="main-tile" data-testid="main-tile">
@@ -145,7 +153,10 @@ export function MeetingRoom({ session, media, waiting, reconnecting }: Props) {
         onPanel={setPanel}
         waiting={session.self?.role === 'participant' ? 0 : waiting.length}
         unread={unread}
-        onLeave={() => void session.leave().then(() => navigate('/'))}
+        onLeave={onLeave ?? (() => void session.leave().then(() => navigate('/')))}
+        {...(call
+          ? { leaveLabel: call.leaveLabel, hideHostControls: true, cameraPublished: call.cameraPublished, onCameraPublished: call.onCameraPublished }
+          : {})}
       />
       {tracks
         .filter((x) => x.kind === 'audio')

@@ -17,9 +17,16 @@ interface Props {
   /** Chat messages received while the chat panel was closed. */
   unread: number;
   onLeave: () => void;
+  /** False while the camera was never published (an audio call): turning it on publishes it. */
+  cameraPublished?: boolean;
+  onCameraPublished?: () => void;
+  /** Calls hide host-only controls that make no sense there (end for all). */
+  hideHostControls?: boolean;
+  /** Label of the leave button (calls say "Hang up"). */
+  leaveLabel?: string;
 }
 
-export function Toolbar({ session, media, view, onView, panel, onPanel, waiting, unread, onLeave }: Props) {
+export function Toolbar({ session, media, view, onView, panel, onPanel, waiting, unread, onLeave, cameraPublished = true, onCameraPublished, hideHostControls, leaveLabel }: Props) {
   const self = session.self!;
   const micOn = self.sources.includes('microphone');
   const camOn = self.sources.includes('camera');
@@ -39,7 +46,14 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, waiting,
         return;
       }
       const track = await media.selectCam(media.camId);
-      if (track) await session.replaceTrack('camera', track);
+      if (!track) return;
+      if (!cameraPublished) {
+        // Audio → video upgrade: the first camera track is published, in the same session.
+        await session.publishCamera(track);
+        onCameraPublished?.();
+        return;
+      }
+      await session.replaceTrack('camera', track);
       await session.setMuted('camera', false);
     });
   const toggleShare = () =>
@@ -102,7 +116,7 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, waiting,
           value={media.camId}
           onChange={(id) => act(async () => {
             const tr = await media.selectCam(id);
-            if (tr) await session.replaceTrack('camera', tr);
+            if (tr && cameraPublished) await session.replaceTrack('camera', tr);
           })}
         />
       </details>
@@ -140,9 +154,9 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, waiting,
         )}
       </button>
       <button class="danger" onClick={onLeave} data-testid="leave">
-        {t('leave')}
+        {leaveLabel ?? t('leave')}
       </button>
-      {isHost && (
+      {isHost && !hideHostControls && (
         <button class="danger" onClick={() => act(() => session.endForAll())} data-testid="end-for-all">
           {t('endForAll')}
         </button>

@@ -13,7 +13,8 @@ export interface LocalMedia {
 }
 
 /** Camera and microphone with device selection; the app owns these tracks and stops them on unmount. */
-export function useLocalMedia(): LocalMedia {
+export function useLocalMedia(opts: { video?: boolean } = {}): LocalMedia {
+  const wantVideo = opts.video ?? true;
   const [mic, setMic] = useState<MediaStreamTrack | null>(null);
   const [cam, setCam] = useState<MediaStreamTrack | null>(null);
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
@@ -40,7 +41,7 @@ export function useLocalMedia(): LocalMedia {
   useEffect(() => {
     let alive = true;
     void (async () => {
-      const [a, v] = await Promise.all([open('audio'), open('video')]);
+      const [a, v] = await Promise.all([open('audio'), wantVideo ? open('video') : Promise.resolve(null)]);
       if (!alive) return;
       setMic(a);
       setCam(v);

@@ -6,6 +6,7 @@ import type { LiveRooms, RoomObserver } from '../rooms/RoomRegistry.ts';
 import type { UserRecord } from '../services.ts';
 import type { DbSocialService } from '../social/social-service.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { PushService } from '../push/push-service.ts';
 import type { DbCallStore } from './call-store.ts';
 
 export interface CallManagerDeps {
@@ -14,6 +15,7 @@ export interface CallManagerDeps {
   social: DbSocialService;
   delivery: MessageDelivery;
   hub: UserHub;
+  push: PushService;
   rooms: Pick<LiveRooms, 'get' | 'observe'>;
   /** Public link of a meeting, for a call turned into a meeting. */
   meetingLink: (meetingId: string) => string;
@@ -51,6 +53,8 @@ export class CallManager implements RoomObserver {
   private readonly byMeeting = new Map<string, LiveCall>();
   /** Rooms each user is in right now (any room: a user in a meeting is busy too). */
   private readonly inRooms = new Map<string, Set<string>>();
+  /** `${callId}:${userId}` rung through Web Push (so the stop is pushed too). */
+  private readonly pushed = new Set<string>();
 
   constructor(private readonly d: CallManagerDeps) {
     d.rooms.observe(this);
@@ -100,7 +104,7 @@ export class CallManager implements RoomObserver {
     this.live.set(call.id, lc);
     this.byMeeting.set(call.meetingId, lc);
     const caller: UserRef = { id: me.id, handle: me.handle, displayName: me.displayName };
-    for (const u of allowed) this.d.hub.send(u, { method: 'callRing', data: { call, caller, waiting: this.isBusy(u) } });
+    for (const u of allowed) this.ring(u, call, caller);
     this.d.log.info({ call: call.id, ringing: allowed.length }, 'call started');
     await this.broadcast(call.id);
     return call;
@@ -116,7 +120,7 @@ export class CallManager implements RoomObserver {
     const lc = this.liveFor(callId);
     if (!(await this.d.calls.isInvited(callId, me.id))) throw UNAVAILABLE();
     if (lc.ringing.delete(me.id) || deviceId) {
-      this.d.hub.send(me.id, { method: 'callRingStop', data: { callId, reason: 'answered' } }, deviceId ?? undefined);
+      this.stopRing(me.id, callId, 'answered', deviceId ?? undefined);
     }
     if (me.id !== lc.callerId && !lc.answered) {
       lc.answered = true;
@@ -132,7 +136,7 @@ export class CallManager implements RoomObserver {
   async decline(me: UserRecord, callId: string): Promise<void> {
     const lc = this.live.get(callId);
     if (!lc || !lc.ringing.delete(me.id)) return;
-    this.d.hub.send(me.id, { method: 'callRingStop', data: { callId, reason: 'declined' } });
+    this.stopRing(me.id, callId, 'declined');
     if (lc.direct && !lc.answered) await this.finish(lc, 'declined');
   }
 
@@ -153,12 +157,9 @@ export class CallManager implements RoomObserver {
     lc.direct = false;
     lc.ringing.add(target.id);
     const call = (await this.d.calls.view(callId))!;
-    this.d.hub.send(target.id, {
-      method: 'callRing',
-      data: { call, caller: { id: me.id, handle: me.handle, displayName: me.displayName }, waiting: this.isBusy(target.id) },
-    });
+    this.ring(target.id, call, { id: me.id, handle: me.handle, displayName: me.displayName });
     setTimeout(() => {
-      if (lc.ringing.delete(target.id)) this.d.hub.send(target.id, { method: 'callRingStop', data: { callId, reason: 'timeout' } });
+      if (lc.ringing.delete(target.id)) this.stopRing(target.id, callId, 'timeout');
     }, this.d.ringMs).unref();
   }
 
@@ -169,6 +170,24 @@ export class CallManager implements RoomObserver {
     lc.direct = false;
     await this.broadcast(callId);
     return this.d.meetingLink(lc.meetingId);
+  }
+
+  /**
+   * Ring every device of `userId`; with no device online, a Web Push (when configured) reaches the
+   * browser's service worker instead.
+   */
+  private ring(userId: string, call: Call, caller: UserRef): void {
+    this.d.hub.send(userId, { method: 'callRing', data: { call, caller, waiting: this.isBusy(userId) } });
+    if (this.d.hub.deviceCount(userId) === 0) {
+      this.pushed.add(`${call.id}:${userId}`);
+      this.d.push.notify(userId, { type: 'call', callId: call.id, conversationId: call.conversationId, media: call.media, caller }, Math.ceil(this.d.ringMs / 1000));
+    }
+  }
+
+  private stopRing(userId: string, callId: string, reason: 'answered' | 'declined' | 'cancelled' | 'timeout' | 'ended', exceptDevice?: string): void {
+    this.d.hub.send(userId, { method: 'callRingStop', data: { callId, reason } }, exceptDevice);
+    // A pushed notification is withdrawn the same way (the service worker closes it).
+    if (this.pushed.delete(`${callId}:${userId}`)) this.d.push.notify(userId, { type: 'callEnded', callId }, 60);
   }
 
   // ---- room observer ----
@@ -206,6 +225,10 @@ export class CallManager implements RoomObserver {
   }
 
   roomClosed(meetingId: string): void {
+    for (const [userId, rooms] of this.inRooms) {
+      rooms.delete(meetingId);
+      if (rooms.size === 0) this.inRooms.delete(userId);
+    }
     const lc = this.byMeeting.get(meetingId);
     if (lc) void this.finish(lc, lc.answered ? 'completed' : 'cancelled');
   }
@@ -215,7 +238,7 @@ export class CallManager implements RoomObserver {
   private async onRingTimeout(callId: string): Promise<void> {
     const lc = this.live.get(callId);
     if (!lc) return;
-    for (const u of lc.ringing) this.d.hub.send(u, { method: 'callRingStop', data: { callId, reason: 'timeout' } });
+    for (const u of lc.ringing) this.stopRing(u, callId, 'timeout');
     lc.ringing.clear();
     if (!lc.answered) await this.finish(lc, 'missed');
   }
@@ -226,7 +249,7 @@ export class CallManager implements RoomObserver {
     lc.ending = true;
     clearTimeout(lc.ringTimer);
     const reason = outcome === 'missed' ? 'timeout' : outcome === 'declined' ? 'declined' : outcome === 'cancelled' ? 'cancelled' : 'ended';
-    for (const u of lc.ringing) this.d.hub.send(u, { method: 'callRingStop', data: { callId: lc.id, reason } });
+    for (const u of lc.ringing) this.stopRing(u, lc.id, reason);
     lc.ringing.clear();
     try {
       await this.d.calls.end(lc.id, outcome);

@@ -43,6 +43,10 @@ export const configSchema = z.object({
   /** coturn's static-auth-secret; required with TURN_URLS. Never logged. */
   TURN_SECRET: z.string().min(16).optional(),
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** Web Push (VAPID, RFC 8292) for rings while no tab is open; `npm run admin -- vapid` makes keys. */
+  VAPID_PUBLIC_KEY: z.string().min(40).max(200).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(20).max(200).optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/).optional(),
   /** Directory with the built web app; empty disables static serving. */
   WEB_DIST: z.string().optional(),
 });
@@ -60,6 +64,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const c = parsed.data;
   if (c.RTC_MIN_PORT >= c.RTC_MAX_PORT) throw new Error('invalid configuration: RTC_MIN_PORT must be < RTC_MAX_PORT');
+  if (!!c.VAPID_PUBLIC_KEY !== !!c.VAPID_PRIVATE_KEY) throw new Error('invalid configuration: set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither');
   if (c.TURN_URLS.length > 0 && !c.TURN_SECRET) throw new Error('invalid configuration: TURN_SECRET is required with TURN_URLS');
   return Object.freeze({
     ...c,

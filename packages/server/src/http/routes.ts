@@ -5,6 +5,7 @@ import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerMeetingRoutes } from './routes/meetings.ts';
 import { registerSocialRoutes } from './routes/social.ts';
 import { registerTurnRoutes } from './routes/turn.ts';
+import { registerPushRoutes } from './routes/push.ts';
 
 /** HTTP API: /api/auth/*, /api/me, /api/meetings/*, /api/users/*, /api/conversations/*. Described in docs/http-api.md. */
 export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -13,4 +14,5 @@ export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void 
   registerSocialRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
   registerTurnRoutes(app, ctx);
+  registerPushRoutes(app, ctx);
 }

@@ -22,6 +22,7 @@ export async function createInbox(config: Config, services: Services, rooms: Pic
     social: services.social,
     delivery,
     hub,
+    push: services.push,
     rooms,
     meetingLink: (id) => `${config.publicUrl.replace(/\/$/, '')}/m/${id}`,
     log: log.child({ mod: 'calls' }),

@@ -99,7 +99,10 @@ export class InMemoryRooms implements LiveRooms {
   }
 
   private async drop(room: Room): Promise<void> {
-    if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
+    if (this.rooms.get(room.id) !== room) return; // dropped already (ended, then emptied)
+    this.rooms.delete(room.id);
+    // Members still inside (the room ended under them) leave with it.
+    for (const m of room.members.values()) if (m.status === 'joined') for (const o of this.observers) o.memberLeft(room.id, m.user.id);
     this.metrics.rooms.set(this.rooms.size);
     await room.close();
     this.log.info({ room: room.id }, 'room closed');

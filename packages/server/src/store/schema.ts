@@ -121,6 +121,15 @@ export interface CallMembersTable {
   joined_at: Date | null;
 }
 
+export interface PushSubscriptionsTable {
+  /** The push service URL; unique per browser subscription. */
+  endpoint: string;
+  user_id: string;
+  p256dh: string;
+  auth: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -133,6 +142,7 @@ export interface Database {
   messages: MessagesTable;
   calls: CallsTable;
   call_members: CallMembersTable;
+  push_subscriptions: PushSubscriptionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

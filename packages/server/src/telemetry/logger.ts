@@ -14,6 +14,8 @@ export const REDACT = [
   'credential',
   '*.credential',
   'TURN_SECRET',
+  'VAPID_PRIVATE_KEY',
+  '*.VAPID_PRIVATE_KEY',
   '*.TURN_SECRET',
 ];
 
