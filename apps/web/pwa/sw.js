@@ -53,3 +53,33 @@ self.addEventListener('notificationclick', (event) => {
     }),
   );
 });
+
+// Web Push (RFC 8030): the server pushes a ring when none of the user's devices is online, and a
+// withdrawal when that call stops ringing. Payloads are encrypted to this browser (RFC 8291).
+self.addEventListener('push', (event) => {
+  let msg = null;
+  try {
+    msg = event.data ? event.data.json() : null;
+  } catch {
+    msg = null;
+  }
+  if (!msg || typeof msg.type !== 'string') return;
+  if (msg.type === 'callEnded') {
+    event.waitUntil(
+      self.registration.getNotifications({ tag: `call-${msg.callId}` }).then((list) => list.forEach((n) => n.close())),
+    );
+    return;
+  }
+  if (msg.type === 'call' && msg.caller) {
+    const media = msg.media === 'video' ? 'Incoming video call' : 'Incoming audio call';
+    event.waitUntil(
+      self.registration.showNotification(String(msg.caller.displayName), {
+        body: `${media} from @${String(msg.caller.handle)}`,
+        tag: `call-${msg.callId}`,
+        requireInteraction: true,
+        icon: '/icons/icon-192.png',
+        data: { url: `/messages/${encodeURIComponent(String(msg.conversationId))}`, callId: msg.callId },
+      }),
+    );
+  }
+});

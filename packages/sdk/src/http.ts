@@ -20,6 +20,7 @@ import {
   type CreateConversationBody,
   type Message,
   type Profile,
+  type PushSubscriptionBody,
   turnResponseSchema,
   type TurnResponse,
 } from '@convene/protocol';
@@ -135,6 +136,19 @@ export class ApiClient {
   /** Relay credentials to put in RTCPeerConnection's iceServers (empty when none is configured). */
   turn(): Promise<TurnResponse> {
     return this.call('GET', '/api/turn', turnResponseSchema);
+  }
+
+  /** Web Push: the server's VAPID public key, or null when push is not configured. */
+  async pushPublicKey(): Promise<string | null> {
+    const r = (await this.call('GET', '/api/push/config', null)) as { publicKey?: string | null } | undefined;
+    return r?.publicKey ?? null;
+  }
+  /** Register a browser PushSubscription (its toJSON()) for this user. */
+  pushSubscribe(subscription: PushSubscriptionBody): Promise<unknown> {
+    return this.call('POST', '/api/push/subscriptions', null, subscription);
+  }
+  pushUnsubscribe(endpoint: string): Promise<unknown> {
+    return this.call('DELETE', '/api/push/subscriptions', null, { endpoint });
   }
 
   inviteUrl(id: string): string {

@@ -1,6 +1,7 @@
 import type { Call, UserRef } from '@convene/protocol';
 import { t } from '../i18n/index.ts';
 import { messagesPath } from '../app/routes.ts';
+import { api } from '../app/api.ts';
 
 /**
  * System notifications for incoming calls while the page is hidden, shown through the service
@@ -37,4 +38,30 @@ export async function closeRingNotification(callId: string): Promise<void> {
   if (notificationSupport() === 'unsupported') return;
   const reg = await navigator.serviceWorker.getRegistration();
   for (const n of (await reg?.getNotifications({ tag: tagOf(callId) })) ?? []) n.close();
+}
+
+/** RFC 8292 §3.2: the VAPID public key is base64url; PushManager wants the raw bytes. */
+function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
+  const b64 = base64url.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(base64url.length / 4) * 4, '=');
+  const raw = atob(b64);
+  const out = new Uint8Array(new ArrayBuffer(raw.length));
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out;
+}
+
+/**
+ * With notification permission and a server that has VAPID keys, subscribe this browser to Web
+ * Push so a call rings it even when no Convene tab is open (pwa/sw.js shows it). Idempotent:
+ * an existing subscription is re-registered with the server. Returns whether push is active.
+ */
+export async function enablePush(): Promise<boolean> {
+  if (notificationSupport() !== 'granted' || !('PushManager' in window)) return false;
+  const publicKey = await api.pushPublicKey().catch(() => null);
+  if (!publicKey) return false;
+  const reg = await navigator.serviceWorker.ready;
+  const sub = (await reg.pushManager.getSubscription()) ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }));
+  const json = sub.toJSON();
+  if (!json.endpoint || !json.keys?.p256dh || !json.keys.auth) return false;
+  await api.pushSubscribe({ endpoint: json.endpoint, keys: { p256dh: json.keys.p256dh, auth: json.keys.auth } });
+  return true;
 }

@@ -211,6 +211,7 @@ const en = {
   notificationsHelp: 'Show a system notification for incoming calls when Convene is in the background.',
   enableNotifications: 'Enable call notifications',
   notificationsOn: 'Call notifications are on.',
+  pushOn: 'Calls ring this browser even when no Convene tab is open.',
   notificationsDenied: 'Notifications are blocked. Allow them in your browser’s site settings.',
   notificationsUnsupported: 'This browser cannot show notifications.',
   offline: 'Offline. Reconnecting…',

@@ -2,6 +2,7 @@ import { createContext, type ComponentChildren } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import type { User } from '../app/App.tsx';
 import { CallController } from '../calls/CallController.ts';
+import { enablePush } from '../calls/systemNotifications.ts';
 import { InboxStore } from './InboxStore.ts';
 
 interface Inbox {
@@ -22,6 +23,8 @@ export function InboxProvider({ user, children }: { user: User; children: Compon
     window.__conveneInbox = inbox;
     const off = store.subscribe(() => calls.bind());
     void store.start();
+    // Already allowed notifications: keep this browser's Web Push subscription registered.
+    void enablePush().catch(() => false);
     return () => {
       off();
       calls.close();

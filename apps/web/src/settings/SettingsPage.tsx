@@ -3,7 +3,7 @@ import type { CallSettings, WhoCanCall } from '@convene/protocol';
 import { api, errorText } from '../app/api.ts';
 import { Link } from '../app/router.tsx';
 import { t, type MessageKey } from '../i18n/index.ts';
-import { notificationSupport, requestNotificationPermission } from '../calls/systemNotifications.ts';
+import { enablePush, notificationSupport, requestNotificationPermission } from '../calls/systemNotifications.ts';
 
 const CHOICES: { value: WhoCanCall; label: MessageKey }[] = [
   { value: 'nobody', label: 'whoNobody' },
@@ -90,12 +90,17 @@ function CallSettingsForm() {
 
 function NotificationSettings() {
   const [perm, setPerm] = useState(notificationSupport());
+  const [push, setPush] = useState(false);
+  useEffect(() => {
+    if (perm === 'granted') void enablePush().then(setPush, () => setPush(false));
+  }, [perm]);
   return (
     <section class="card stack">
       <h2>{t('notifications')}</h2>
       <p class="muted small">{t('notificationsHelp')}</p>
       {perm === 'unsupported' && <p>{t('notificationsUnsupported')}</p>}
       {perm === 'granted' && <p role="status">{t('notificationsOn')}</p>}
+      {perm === 'granted' && push && <p class="muted small">{t('pushOn')}</p>}
       {perm === 'denied' && <p>{t('notificationsDenied')}</p>}
       {perm === 'default' && (
         <button onClick={() => void requestNotificationPermission().then(setPerm)} data-testid="enable-notifications">
