@@ -132,7 +132,14 @@ describe('messages and calls in real Chromium', () => {
     await expect.poll(async () => (await inboundStats(alice)).framesDecoded, { timeout: 20_000 }).toBeGreaterThan(10);
     await expect.poll(() => bob.getByTestId('camera-toggle').textContent(), { timeout: 10_000 }).toBe('Turn camera off');
     await shot(alice, '16-audio-call-upgraded-to-video');
-    await alice.getByTestId('leave').click(); // the callee hanging up ends a 1:1 call too
+    // Bob turns the call into a meeting: a link to the same room, nobody reconnects.
+    await bob.getByTestId('call-to-meeting').click();
+    await expect.poll(() => bob.getByTestId('call-meeting-link').locator('input').inputValue(), { timeout: 10_000 }).toMatch(/\/m\/[A-Za-z0-9_-]{16,}$/);
+    expect(await inCallState(alice)).toBe('active:joined');
+    await alice.getByTestId('leave').click(); // a meeting now: alice leaving does not end it for bob
+    await expect.poll(() => alice.getByTestId('call-screen').count(), { timeout: 10_000 }).toBe(0);
+    expect(await bob.getByTestId('call-screen').count()).toBe(1);
+    await bob.getByTestId('leave').click();
     for (const p of [alice, bob]) {
       await expect.poll(() => p.getByTestId('call-screen').count(), { timeout: 10_000 }).toBe(0);
       await expect.poll(() => p.getByTestId('call-record').allTextContents(), { timeout: 10_000 }).toContainEqual(expect.stringMatching(/^Audio call · \d+:\d\d$/));

@@ -164,6 +164,22 @@ export class CallController {
     this.finish(cur, cur.phase === 'active' ? this.durationText(cur.call) : t('callEnded'));
   }
 
+  /** Ring one more person into this call (a 1:1 call becomes a group call). */
+  async invite(handle: string): Promise<void> {
+    const callId = this.current?.call?.id;
+    const client = this.store.client;
+    if (!callId || !client) throw new Error(t('errNotConnected'));
+    await client.inviteToCall(callId, handle.trim().replace(/^@/, ''));
+  }
+
+  /** Turn this call into a meeting anyone with the link can join; nobody reconnects. */
+  async toMeeting(): Promise<string> {
+    const callId = this.current?.call?.id;
+    const client = this.store.client;
+    if (!callId || !client) throw new Error(t('errNotConnected'));
+    return client.callToMeeting(callId);
+  }
+
   dismissError(): void {
     this.error = '';
     this.changed();

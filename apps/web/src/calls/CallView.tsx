@@ -65,6 +65,7 @@ export function CallView({ cur, calls, user }: { cur: CurrentCall; calls: CallCo
           {cur.phase === 'active' ? <Timer since={cur.call?.answeredAt ?? null} /> : status}
         </span>
         {error && <span class="error small">{error}</span>}
+        <CallExtras calls={calls} />
       </header>
       <InCall
         session={session}
@@ -134,4 +135,69 @@ function Timer({ since }: { since: string | null }) {
   }, []);
   if (!since) return <span />;
   return <span data-testid="call-timer">{formatDuration((now - Date.parse(since)) / 1000)}</span>;
+}
+
+/** Add a person by handle, and turn the call into a meeting with a shareable link. */
+function CallExtras({ calls }: { calls: CallController }) {
+  const [open, setOpen] = useState(false);
+  const [handle, setHandle] = useState('');
+  const [note, setNote] = useState('');
+  const [link, setLink] = useState('');
+  const invite = async (e: Event) => {
+    e.preventDefault();
+    if (!handle.trim()) return;
+    try {
+      await calls.invite(handle);
+      setNote(t('callInvited', { handle: handle.trim().replace(/^@/, '') }));
+      setHandle('');
+      setOpen(false);
+    } catch (err) {
+      setNote(errorText(err));
+    }
+  };
+  const makeMeeting = async () => {
+    try {
+      const l = await calls.toMeeting();
+      setLink(l);
+      await navigator.clipboard?.writeText(l).catch(() => undefined);
+    } catch (err) {
+      setNote(errorText(err));
+    }
+  };
+  return (
+    <span class="call-extras">
+      {open ? (
+        <form onSubmit={(e) => void invite(e)} class="inline-form">
+          <label class="visually-hidden" for="call-invite-handle">
+            {t('callInviteLabel')}
+          </label>
+          <input id="call-invite-handle" value={handle} onInput={(e) => setHandle(e.currentTarget.value)} placeholder={t('callInvitePlaceholder')} data-testid="call-invite-handle" autoFocus />
+          <button type="submit" data-testid="call-invite-submit">
+            {t('callInviteSubmit')}
+          </button>
+          <button type="button" onClick={() => setOpen(false)}>
+            {t('cancel')}
+          </button>
+        </form>
+      ) : (
+        <button onClick={() => setOpen(true)} data-testid="call-add-person">
+          {t('callAddPerson')}
+        </button>
+      )}
+      {link ? (
+        <span class="small" data-testid="call-meeting-link">
+          {t('callMeetingLink')} <input readOnly value={link} onFocus={(e) => e.currentTarget.select()} aria-label={t('callMeetingLink')} />
+        </span>
+      ) : (
+        <button onClick={() => void makeMeeting()} data-testid="call-to-meeting">
+          {t('callToMeeting')}
+        </button>
+      )}
+      {note && (
+        <span class="muted small" role="status">
+          {note}
+        </span>
+      )}
+    </span>
+  );
 }
