@@ -3,3 +3,4 @@ export * from './http.ts';
 export * from './models.ts';
 export * from './signaling.ts';
 export * from './social.ts';
+export * from './spaces.ts';

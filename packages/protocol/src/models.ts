@@ -17,10 +17,27 @@ export const participantSchema = z.object({
   handRaisedAt: z.number().nullable(),
   /** 0 (bad) … 5 (excellent), from the server's view of the transports. */
   quality: z.number().int().min(0).max(5),
+  /**
+   * May publish. Everyone in a meeting; in a Space the host, co-hosts and speakers (listeners
+   * are off stage); in seminar mode the panelists.
+   */
+  onStage: z.boolean(),
+  /** When this listener/attendee asked to speak (ms), null when not asking. */
+  speakRequestedAt: z.number().nullable(),
+  /** Seat on the stage, x and y in [-1, 1] (spatial audio places the voice there); null off stage. */
+  stagePosition: z.object({ x: z.number(), y: z.number() }).nullable(),
 });
 export type Participant = z.infer<typeof participantSchema>;
 
+export const roomKindSchema = z.enum(['meeting', 'call', 'space']);
+export type RoomKind = z.infer<typeof roomKindSchema>;
+
 export const roomStateSchema = z.object({
+  kind: roomKindSchema,
+  /** 'seminar': only panelists publish, everyone else watches (meetings only). */
+  mode: z.enum(['meeting', 'seminar']),
+  /** Joined members who are not on stage (Space listeners, seminar attendees). */
+  audienceCount: z.number().int().nonnegative(),
   locked: z.boolean(),
   lobby: z.boolean(),
   allowSelfUnmute: z.boolean(),

@@ -20,6 +20,11 @@ const sdp = z.string().min(10).max(200_000);
 const id = z.string().min(1).max(64);
 const empty = z.strictObject({});
 
+/** The reactions a Space or meeting accepts (a fixed set: no free text, nothing to moderate). */
+export const REACTIONS = ['👏', '❤️', '😂', '😮', '🔥', '👍', '🎉', '💯'] as const;
+export const reactionSchema = z.enum(REACTIONS);
+export type Reaction = z.infer<typeof reactionSchema>;
+
 /**
  * Every client → server request: its payload schema and its result schema.
  * The server validates `data`; the SDK validates the result.
@@ -97,6 +102,20 @@ export const requestSchemas = {
   endMeeting: { data: empty, result: empty },
   leave: { data: empty, result: empty },
 
+  // ---- Stage: Spaces and seminar mode ----
+  /** A listener / attendee asks to speak (or withdraws); hosts see an ordered queue. */
+  requestToSpeak: { data: z.strictObject({ requested: z.boolean() }), result: empty },
+  /** Hosts: bring someone on stage (approve a request) or move them back to the audience. */
+  setOnStage: { data: z.strictObject({ participantId: id, onStage: z.boolean() }), result: empty },
+  /** Hosts: turn down a request to speak. */
+  declineToSpeak: { data: z.strictObject({ participantId: id }), result: empty },
+  /** Host of a meeting: seminar mode (panelists keep publishing, others watch) or back. */
+  setSeminar: { data: z.strictObject({ seminar: z.boolean(), panelists: z.array(id).max(100).default([]) }), result: empty },
+  /** Hosts of a Space: remove someone and keep them out for the rest of the Space. */
+  blockFromRoom: { data: z.strictObject({ participantId: id }), result: empty },
+  /** An emoji reaction; rate-limited per person, broadcast in aggregated bursts. */
+  react: { data: z.strictObject({ emoji: reactionSchema }), result: empty },
+
   // ---- Inbox: one per signed-in device, for messages and calls (not tied to a meeting) ----
   /** Register this connection as one of the user's devices: it receives messages and rings. */
   inboxAttach: { data: empty, result: z.object({ deviceId: z.string() }) },
@@ -156,6 +175,13 @@ export const notificationSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('mutedByHost'), data: z.object({ source: sourceSchema }) }),
   z.object({ method: z.literal('removed'), data: z.object({}) }),
   z.object({ method: z.literal('meetingEnded'), data: z.object({}) }),
+  // ---- Stage ----
+  /** To hosts and co-hosts: who asks to speak, oldest first. */
+  z.object({ method: z.literal('speakRequests'), data: z.object({ requests: z.array(participantSchema) }) }),
+  /** To one member: you were brought on stage (you may publish) or moved off it (stop publishing). */
+  z.object({ method: z.literal('stageChanged'), data: z.object({ onStage: z.boolean() }) }),
+  /** Reactions in the last burst window, summed over everyone. */
+  z.object({ method: z.literal('reactions'), data: z.object({ counts: z.record(z.string(), z.number().int().positive()) }) }),
   // ---- Inbox ----
   z.object({ method: z.literal('message'), data: z.object({ message: messageSchema }) }),
   /** Membership or title changed, or the conversation is new to this user: refetch it. */

@@ -6,6 +6,7 @@ import {
   type RequestResult,
   type RoomState,
   type Source,
+  type Reaction,
 } from '@convene/protocol';
 import { TypedEmitter } from './emitter.ts';
 import { ApiClient } from './http.ts';
@@ -54,6 +55,8 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
   private iceServers: RTCIceServer[] = [];
   /** Hosts and co-hosts: who is waiting in the lobby (kept even before the app subscribes). */
   lobbyWaiting: Participant[] = [];
+  /** Hosts: people asking to speak, oldest first. */
+  speakRequests: Participant[] = [];
   readonly remoteTracks = new Map<string, RemoteTrack>();
   private readonly sig: SignalingClient;
   private readonly rtc: WebRtcImpl;
@@ -169,7 +172,12 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
         const p = n.data.participant;
         if (p.id === this.self?.id) this.self = p;
         else if (this.participants.has(p.id)) this.participants.set(p.id, p);
-        else return;
+        else {
+          // A Space listener who came on stage (or one a host can see): new to us.
+          this.participants.set(p.id, p);
+          this.emit('participantsJoined', [p]);
+          return;
+        }
         this.emit('participantUpdated', p);
         return;
       }
@@ -216,6 +224,19 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
         return;
       case 'meetingEnded':
         this.finish('ended');
+        return;
+      case 'speakRequests':
+        this.speakRequests = n.data.requests;
+        this.emit('speakRequests', n.data.requests);
+        return;
+      case 'stageChanged':
+        if (this.self) this.self = { ...this.self, onStage: n.data.onStage };
+        // Off stage: the SFU closed our producers; stop sending and free the devices' tracks.
+        if (!n.data.onStage) void this.unpublishAll();
+        this.emit('stage', n.data.onStage);
+        return;
+      case 'reactions':
+        this.emit('reactions', n.data.counts);
         return;
       // Inbox notifications go to InboxClient connections, never to a meeting's connection.
       case 'message':
@@ -276,6 +297,8 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
 
   private publish(source: Source, track: MediaStreamTrack, encodings: RTCRtpEncodingParameters[] | undefined, height?: number): Promise<void> {
     return this.sendQueue.push(async () => {
+      // Space listeners and seminar attendees receive only (the server enforces it too).
+      if (this.self && !this.self.onStage) throw new ConveneError('FORBIDDEN', 'only people on stage may publish; ask to speak first');
       const existing = this.local.get(source);
       if (existing) {
         await existing.transceiver.sender.replaceTrack(track);
@@ -289,7 +312,39 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
       });
       const h = height ?? track.getSettings?.().height;
       this.local.set(source, { source, track, transceiver, height: h, muted: false });
-      await this.negotiateSend();
+      try {
+        await this.negotiateSend();
+      } catch (err) {
+        // Refused: leave the connection as it was, so the next publish starts clean.
+        this.local.delete(source);
+        transceiver.stop();
+        await this.rollbackSend();
+        throw err;
+      }
+    });
+  }
+
+  /** Undo a local offer the server did not answer. */
+  private async rollbackSend(): Promise<void> {
+    const pc = this.sendPc;
+    if (pc?.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
+  }
+
+  /** Moved off stage: the SFU already closed our producers; drop every local track in one go. */
+  private unpublishAll(): Promise<void> {
+    return this.sendQueue.push(async () => {
+      if (this.local.size === 0) return;
+      // 'inactive' rather than stopped: the m-lines stay in the BUNDLE group, so the connection
+      // stays valid with nothing to send, and publishing again later just adds tracks.
+      for (const l of this.local.values()) {
+        await l.transceiver.sender.replaceTrack(null);
+        l.transceiver.direction = 'inactive';
+      }
+      this.local.clear();
+      await this.negotiateSend().catch(async (err: unknown) => {
+        this.log('warn', 'renegotiation after leaving the stage failed', { err: String(err) });
+        await this.rollbackSend();
+      });
     });
   }
 
@@ -524,6 +579,33 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
     const { messages } = await this.sig.request('chatHistory', beforeSeq === undefined ? {} : { beforeSeq });
     for (const m of messages) this.seenChat.add(m.id);
     return messages;
+  }
+
+  /** Listener / attendee: ask to speak (hosts see the queue), or withdraw. */
+  async requestToSpeak(requested: boolean): Promise<void> {
+    await this.sig.request('requestToSpeak', { requested });
+  }
+  /** Hosts: bring someone on stage (approve) or back to the audience. */
+  async setOnStage(participantId: string, onStage: boolean): Promise<void> {
+    await this.sig.request('setOnStage', { participantId, onStage });
+  }
+  async declineToSpeak(participantId: string): Promise<void> {
+    await this.sig.request('declineToSpeak', { participantId });
+  }
+  /** Hosts of a meeting: seminar mode with these panelists, or back to a meeting. */
+  async setSeminar(seminar: boolean, panelists: string[] = []): Promise<void> {
+    await this.sig.request('setSeminar', { seminar, panelists });
+  }
+  /** Hosts: remove someone and keep them out of this Space. */
+  async blockFromRoom(participantId: string): Promise<void> {
+    await this.sig.request('blockFromRoom', { participantId });
+  }
+  async react(emoji: Reaction): Promise<void> {
+    await this.sig.request('react', { emoji });
+  }
+  /** On stage: may publish (everyone in a meeting; Space speakers; seminar panelists). */
+  get onStage(): boolean {
+    return this.self?.onStage ?? false;
   }
 
   async raiseHand(raised: boolean): Promise<void> {

@@ -21,6 +21,11 @@ import {
   type Message,
   type Profile,
   type PushSubscriptionBody,
+  spaceSchema,
+  spaceListSchema,
+  type CreateSpaceBody,
+  type Space,
+  type SpaceList,
   turnResponseSchema,
   type TurnResponse,
 } from '@convene/protocol';
@@ -149,6 +154,17 @@ export class ApiClient {
   }
   pushUnsubscribe(endpoint: string): Promise<unknown> {
     return this.call('DELETE', '/api/push/subscriptions', null, { endpoint });
+  }
+
+  // ---- Spaces ----
+  createSpace(body: CreateSpaceBody): Promise<Space> {
+    return this.call('POST', '/api/spaces', spaceSchema, body);
+  }
+  spaces(): Promise<SpaceList> {
+    return this.call('GET', '/api/spaces', spaceListSchema);
+  }
+  space(id: string): Promise<Space> {
+    return this.call('GET', `/api/spaces/${encodeURIComponent(id)}`, spaceSchema);
   }
 
   inviteUrl(id: string): string {

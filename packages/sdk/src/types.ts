@@ -28,6 +28,12 @@ export type SessionEvents = {
   /** Hosts: people waiting in the lobby. */
   lobby: [Participant[]];
   mutedByHost: [Source];
+  /** Hosts: people asking to speak, oldest first. */
+  speakRequests: [Participant[]];
+  /** I was brought on stage (may publish) or moved off it (my tracks were unpublished). */
+  stage: [boolean];
+  /** Reactions of the last burst, summed: emoji → count. */
+  reactions: [Record<string, number>];
   /** Media transport state of this client ('connected', 'failed', …). */
   media: ['send' | 'recv', string];
 };

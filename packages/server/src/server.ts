@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config/config.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createInbox, type Inbox } from './inbox/compose.ts';
+import { SpaceService } from './spaces/space-service.ts';
 import { InMemoryRooms } from './rooms/RoomRegistry.ts';
 import { createServices } from './services-impl.ts';
 import type { Services } from './services.ts';
@@ -44,7 +45,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     batchMs: 150,
   });
   const inbox = await createInbox(config, services, rooms, log);
-  const app = await buildHttpApp({ config, log, metrics, services, inbox });
+  const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces: new SpaceService(services.db, rooms, config.publicUrl) });
   registerSignaling(app, { services, rooms, pool, metrics, log, calls: inbox.calls, hub: inbox.hub });
 
   // Media-plane gauges and counters are read from the workers when /metrics is scraped.

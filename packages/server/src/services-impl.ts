@@ -27,6 +27,7 @@ export const createServices: CreateServices = async (config, log) => {
       publicUrl: config.publicUrl,
       codeAttemptsPerMinute: config.CODE_ATTEMPTS_PER_MINUTE,
     }),
+    db,
     chat: new DbChatService(db),
     social,
     conversations: new DbConversationService(db, social),

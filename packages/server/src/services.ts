@@ -5,6 +5,7 @@
 import type { ChatMessage, CreateMeetingBody, Meeting } from '@convene/protocol';
 import type { DbCallStore } from './calls/call-store.ts';
 import type { Config } from './config/config.ts';
+import type { Db } from './store/database.ts';
 import type { DbConversationService } from './messaging/conversation-service.ts';
 import type { DbSocialService } from './social/social-service.ts';
 import type { PushService } from './push/push-service.ts';
@@ -26,7 +27,9 @@ export interface MeetingRecord {
   code: string | null;
   lobby: boolean;
   /** 'call': only the call's invited members may join (calls from conversations). */
-  kind: 'meeting' | 'call';
+  kind: 'meeting' | 'call' | 'space';
+  /** Spaces: what it is about (shown in the list of live and upcoming Spaces). */
+  topic: string | null;
   endedAt: Date | null;
 }
 
@@ -73,6 +76,8 @@ export interface Services {
   conversations: DbConversationService;
   calls: DbCallStore;
   push: PushService;
+  /** The database itself, for services composed later (Spaces need the live rooms too). */
+  db: Db;
   close(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@ import type { Services } from '../services.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
 import { createInbox } from '../inbox/compose.ts';
+import { SpaceService } from '../spaces/space-service.ts';
 import { buildHttpApp } from './app.ts';
 import { SESSION_COOKIE } from './session.ts';
 
@@ -18,8 +19,9 @@ beforeAll(async () => {
   const log = createLogger(config.LOG_LEVEL);
   services = await createServices(config, log);
   // No media here: the inbox's room registry is an empty one.
-  const inbox = await createInbox(config, services, { get: () => undefined, observe: () => undefined }, log);
-  app = await buildHttpApp({ config, log, metrics: createMetrics(), services, inbox });
+  const noRooms = { get: () => undefined, observe: () => undefined };
+  const inbox = await createInbox(config, services, noRooms, log);
+  app = await buildHttpApp({ config, log, metrics: createMetrics(), services, inbox, spaces: new SpaceService(services.db, noRooms, config.publicUrl) });
 });
 afterAll(async () => {
   await app?.close();

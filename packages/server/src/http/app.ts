@@ -11,6 +11,7 @@ import type { Metrics } from '../telemetry/metrics.ts';
 import type { Services } from '../services.ts';
 import { registerHttpRoutes } from './routes.ts';
 import type { Inbox } from '../inbox/compose.ts';
+import type { SpaceService } from '../spaces/space-service.ts';
 
 export interface AppContext {
   config: Config;
@@ -19,6 +20,7 @@ export interface AppContext {
   services: Services;
   /** Real-time side of messaging and calls. */
   inbox: Inbox;
+  spaces: SpaceService;
 }
 
 /** Fastify instance with every HTTP route; signalling is registered by the caller. */

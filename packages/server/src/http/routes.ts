@@ -6,6 +6,7 @@ import { registerMeetingRoutes } from './routes/meetings.ts';
 import { registerSocialRoutes } from './routes/social.ts';
 import { registerTurnRoutes } from './routes/turn.ts';
 import { registerPushRoutes } from './routes/push.ts';
+import { registerSpaceRoutes } from './routes/spaces.ts';
 
 /** HTTP API: /api/auth/*, /api/me, /api/meetings/*, /api/users/*, /api/conversations/*. Described in docs/http-api.md. */
 export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -15,4 +16,5 @@ export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void 
   registerConversationRoutes(app, ctx);
   registerTurnRoutes(app, ctx);
   registerPushRoutes(app, ctx);
+  registerSpaceRoutes(app, ctx);
 }

@@ -182,7 +182,8 @@ function toRecord(row: MeetingRow): MeetingRecord {
     timeZone: row.time_zone,
     code: row.code,
     lobby: row.lobby,
-    kind: row.kind === 'call' ? 'call' : 'meeting',
+    kind: row.kind === 'call' ? 'call' : row.kind === 'space' ? 'space' : 'meeting',
+    topic: row.topic,
     endedAt: row.ended_at,
   };
 }

@@ -25,6 +25,14 @@ export class Member {
   media: Promise<void> | null = null;
   /** The router (of the room's routers, on some media worker) that holds this member's media. */
   routerId = '';
+  /** May publish (see Room.stage); off stage = Space listener or seminar attendee. */
+  onStage = true;
+  /** Asked to speak at (ms) and in which order; null when not asking. */
+  speakRequestedAt: number | null = null;
+  speakSeq = 0;
+  stagePosition: { x: number; y: number } | null = null;
+  /** Reactions sent in the current second (rate limit). */
+  reactionWindow = { start: 0, count: 0 };
 
   constructor(
     readonly id: string,
@@ -52,6 +60,9 @@ export class Member {
       sources,
       handRaisedAt: this.handRaisedAt,
       quality: this.quality,
+      onStage: this.onStage,
+      speakRequestedAt: this.speakRequestedAt,
+      stagePosition: this.stagePosition,
     };
   }
 }

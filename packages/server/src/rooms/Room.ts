@@ -4,6 +4,7 @@ import type { MeetingRecord, UserRecord } from '../services.ts';
 import type { SfuPool } from '../sfu/SfuPool.ts';
 import type { WorkerEvent } from '../sfu/worker/messages.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { Stage } from './Stage.ts';
 import { Member, type ClientLink } from './Member.ts';
 
 export type JoinOutcome =
@@ -40,6 +41,10 @@ export class Room {
   closed = false;
   /** Users removed by a host: they may come back only through the lobby. */
   private readonly removedUsers = new Set<string>();
+  /** Users blocked from this room (Spaces): they may not come back at all. */
+  readonly blockedUsers = new Set<string>();
+  /** Who may publish: Space speakers and listeners, seminar panelists and attendees. */
+  readonly stage = new Stage(this);
   private pendingJoined = new Set<Member>();
   private pendingLeft: Participant[] = [];
   private batchTimer: NodeJS.Timeout | null = null;
@@ -76,6 +81,9 @@ export class Room {
       .sort((a, b) => a.handSeq - b.handSeq)
       .map((m) => m.id);
     return {
+      kind: this.meeting.kind,
+      mode: this.stage.mode,
+      audienceCount: this.stage.audienceCount(),
       locked: this.locked,
       lobby: this.lobbyEnabled,
       allowSelfUnmute: this.allowSelfUnmute,
@@ -93,6 +101,7 @@ export class Room {
       if (m) return this.resume(m, link);
     }
     const isHost = user.id === this.meeting.hostId;
+    if (this.blockedUsers.has(user.id)) throw new ConveneError('FORBIDDEN', 'you cannot join this Space');
     if (this.locked && !isHost) throw new ConveneError('MEETING_LOCKED', 'the meeting is locked');
     const m = new Member(randomUUID(), user, isHost ? 'host' : 'participant', link, randomBytes(24).toString('base64url'));
     this.members.set(m.id, m);
@@ -102,7 +111,10 @@ export class Room {
       return { status: 'lobby', member: m };
     }
     await this.admitMember(m);
-    if (m.role !== 'participant') this.broadcastLobby(); // a host arriving sees who is already waiting
+    if (m.role !== 'participant') {
+      this.broadcastLobby(); // a host arriving sees who is already waiting
+      if (this.stage.speakRequests().length > 0) this.stage.broadcastRequests();
+    }
     return { status: 'joined', member: m, resumed: false };
   }
 
@@ -142,6 +154,9 @@ export class Room {
 
   private async admitMember(m: Member): Promise<void> {
     m.status = 'joined';
+    m.onStage = this.stage.initialOnStage(m);
+    if (m.onStage) this.reseat(m);
+    else this.stage.audienceChanged();
     m.routerId = await this.homeFor();
     m.media = this.pool.call('createPeer', { routerId: m.routerId, peerId: m.id });
     await m.media;
@@ -178,6 +193,9 @@ export class Room {
     }
     if (m.routerId) await this.pool.call('closePeer', { routerId: m.routerId, peerId: m.id }).catch(() => undefined);
     if (m.handRaisedAt !== null) this.broadcastRoom();
+    if (m.speakRequestedAt !== null) this.stage.broadcastRequests();
+    if (m.onStage) this.reseat();
+    else this.stage.audienceChanged();
     this.hooks.onMemberLeft?.(this, m.user.id);
     if (this.members.size === 0) this.hooks.onEmpty(this);
   }
@@ -193,7 +211,8 @@ export class Room {
   }
 
   broadcastParticipant(m: Member): void {
-    this.broadcast({ method: 'participantUpdated', data: { participant: m.view() } });
+    const n = { method: 'participantUpdated', data: { participant: m.view() } } as const;
+    for (const x of this.joined()) if (this.stage.visibleTo(x, m)) x.notify(n);
   }
 
   broadcastLobby(): void {
@@ -214,14 +233,32 @@ export class Room {
     const left = this.pendingLeft;
     this.pendingLeft = [];
     if (joined.length > 0) {
-      const views = joined.map((m) => m.view());
-      const ids = new Set(joined.map((m) => m.id));
       for (const m of this.joined()) {
-        const others = ids.has(m.id) ? views.filter((v) => v.id !== m.id) : views;
+        // In a Space, listeners are announced to hosts only (everyone else gets the count).
+        const others = joined.filter((x) => x !== m && x.status === 'joined' && this.stage.visibleTo(m, x)).map((x) => x.view());
         if (others.length > 0) m.notify({ method: 'participantsJoined', data: { participants: others } });
       }
     }
-    if (left.length > 0) this.broadcast({ method: 'participantsLeft', data: { participantIds: left.map((p) => p.id) } });
+    if (left.length > 0) {
+      for (const m of this.joined()) {
+        const gone = left.filter((p) => this.meeting.kind !== 'space' || p.onStage || m.role !== 'participant').map((p) => p.id);
+        if (gone.length > 0) m.notify({ method: 'participantsLeft', data: { participantIds: gone } });
+      }
+    }
+  }
+
+  /** Re-seat the stage; members whose seat moved are re-announced (except `fresh`, announced by the batch). */
+  private reseat(fresh?: Member): void {
+    const before = new Map(this.joined().map((x) => [x, x.stagePosition]));
+    this.stage.placeSpeakers();
+    for (const [x, pos] of before) {
+      if (x === fresh || !x.onStage) continue;
+      if (pos?.x !== x.stagePosition?.x) this.broadcastParticipant(x);
+    }
+  }
+
+  async closeProducersOf(m: Member): Promise<void> {
+    await this.pool.call('closeProducers', { routerId: m.routerId, peerId: m.id });
   }
 
   /** Raise or lower a hand; returns false when nothing changed. */
@@ -331,6 +368,7 @@ export class Room {
     if (this.closed) return;
     this.closed = true;
     if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.stage.close();
     for (const m of this.members.values()) if (m.graceTimer) clearTimeout(m.graceTimer);
     this.members.clear();
     await Promise.all(this.routers.map((id) => this.pool.closeRouter(id).catch(() => undefined)));

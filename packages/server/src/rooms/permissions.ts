@@ -11,7 +11,10 @@ export type HostAction =
   | 'spotlight'
   | 'lowerHand'
   | 'setRole'
-  | 'endMeeting';
+  | 'endMeeting'
+  | 'stage'
+  | 'seminar'
+  | 'block';
 
 const COHOST: ReadonlySet<HostAction> = new Set([
   'admit',
@@ -22,6 +25,9 @@ const COHOST: ReadonlySet<HostAction> = new Set([
   'remove',
   'spotlight',
   'lowerHand',
+  'stage',
+  'seminar',
+  'block',
 ]);
 
 export function can(role: Role, action: HostAction): boolean {
@@ -39,7 +45,7 @@ export function can(role: Role, action: HostAction): boolean {
 export function canTarget(actor: Role, target: Role, action: HostAction): boolean {
   if (!can(actor, action)) return false;
   if (target === 'host') return action === 'spotlight';
-  if (actor === 'cohost' && target === 'cohost' && (action === 'remove' || action === 'setRole')) return false;
+  if (actor === 'cohost' && target === 'cohost' && (action === 'remove' || action === 'setRole' || action === 'block' || action === 'stage')) return false;
   return true;
 }
 

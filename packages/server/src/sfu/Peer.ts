@@ -100,6 +100,11 @@ export class Peer extends SafeEmitter<PeerEvents> {
     this.safeEmit('producerclosed', p);
   }
 
+  /** Stop publishing everything (the member left the stage); receiving is untouched. */
+  closeProducers(): void {
+    for (const p of [...this.producers.values()]) this.closeProducer(p);
+  }
+
   setSourcePaused(source: Source, paused: boolean): void {
     for (const p of this.producers.values()) if (p.source === source) p.paused = paused;
   }

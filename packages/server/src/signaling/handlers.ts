@@ -2,6 +2,7 @@ import { ConveneError, MAX_CALL_PARTICIPANTS, type Method, type ParsedRequestDat
 import type { Member } from '../rooms/Member.ts';
 import { can, canSelfUnmute, canTarget, type HostAction } from '../rooms/permissions.ts';
 import type { Room } from '../rooms/Room.ts';
+import { MAX_COHOSTS } from '../rooms/Stage.ts';
 import type { SignalingContext, SignalingSession } from './session.ts';
 
 type Handler<M extends Method> = (s: SignalingSession, data: ParsedRequestData<M>, ctx: SignalingContext) => Promise<RequestResult<M>>;
@@ -44,7 +45,7 @@ export const handlers: Handlers = {
     return {
       status: 'joined',
       self: me.view(),
-      participants: room.joined().filter((m) => m !== me).map((m) => m.view()),
+      participants: room.joined().filter((m) => m !== me && room.stage.visibleTo(me, m)).map((m) => m.view()),
       room: room.state(),
       resumeToken: me.resumeToken,
       resumed: out.resumed,
@@ -52,6 +53,8 @@ export const handlers: Handlers = {
   },
   async publish(s, d, ctx) {
     const { room, me } = joined(s);
+    // Off stage, a client may still renegotiate down to nothing (after being moved off).
+    if (!me.onStage && d.tracks.length > 0) throw new ConveneError('FORBIDDEN', 'only people on stage may publish; ask to speak first');
     return ctx.pool.call('publish', { routerId: me.routerId, peerId: me.id, sdp: d.sdp, tracks: d.tracks });
   },
   async subscribe(s, d, ctx) {
@@ -142,7 +145,12 @@ export const handlers: Handlers = {
   async setRole(s, d) {
     const { room, me } = joined(s);
     const t = target(room, me, d.participantId, 'setRole');
+    if (d.role === 'cohost' && t.role !== 'cohost' && room.meeting.kind === 'space' && room.joined().filter((x) => x.role === 'cohost').length >= MAX_COHOSTS) {
+      throw new ConveneError('FORBIDDEN', `a Space has at most ${MAX_COHOSTS} co-hosts`);
+    }
     t.role = d.role;
+    // Co-hosts are on stage.
+    if (t.role === 'cohost' && !t.onStage) await room.stage.setOnStage(t, true);
     room.broadcastParticipant(t);
     if (t.role !== 'participant') room.broadcastLobby();
     return ok;
@@ -160,6 +168,39 @@ export const handlers: Handlers = {
     if (!can(me.role, 'endMeeting')) throw new ConveneError('FORBIDDEN', 'only the host may end the meeting');
     // Answer first, then end (ending closes every socket, the caller's included).
     setImmediate(() => void room.end());
+    return ok;
+  },
+  async requestToSpeak(s, d) {
+    const { room, me } = joined(s);
+    room.stage.requestToSpeak(me, d.requested);
+    return ok;
+  },
+  async setOnStage(s, d) {
+    const { room, me } = joined(s);
+    await room.stage.setOnStage(target(room, me, d.participantId, 'stage'), d.onStage);
+    return ok;
+  },
+  async declineToSpeak(s, d) {
+    const { room, me } = joined(s);
+    room.stage.decline(target(room, me, d.participantId, 'stage'));
+    return ok;
+  },
+  async setSeminar(s, d) {
+    const { room, me } = joined(s);
+    if (!can(me.role, 'seminar')) throw new ConveneError('FORBIDDEN', 'only hosts may switch to seminar mode');
+    await room.stage.setSeminar(d.seminar, d.panelists);
+    return ok;
+  },
+  async blockFromRoom(s, d) {
+    const { room, me } = joined(s);
+    const t = target(room, me, d.participantId, 'block');
+    room.blockedUsers.add(t.user.id);
+    await room.remove(t);
+    return ok;
+  },
+  async react(s, d) {
+    const { room, me } = joined(s);
+    room.stage.react(me, d.emoji);
     return ok;
   },
   async inboxAttach(s, _d, ctx) {

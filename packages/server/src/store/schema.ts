@@ -37,8 +37,10 @@ export interface MeetingsTable {
   /** Host-set code, kept so the host can see it again; null = no code. */
   code: string | null;
   lobby: boolean;
-  /** 'meeting' (anyone with the link, code rules apply) or 'call' (invited call members only). */
+  /** 'meeting' (anyone with the link, code rules apply), 'call' (invited call members only), 'space' (public). */
   kind: ColumnType<string, string | undefined, string>;
+  /** Spaces only. */
+  topic: ColumnType<string | null, string | null | undefined, string | null>;
   ended_at: Date | null;
   created_at: CreatedAt;
 }

@@ -53,6 +53,9 @@ export class WorkerHost {
       case 'resetTransports':
         this.router(a.routerId).peer(a.peerId).resetTransports();
         return undefined as never;
+      case 'closeProducers':
+        this.routers.get(a.routerId)?.peers.get(a.peerId)?.closeProducers();
+        return undefined as never;
       case 'publish': {
         const x = args as WorkerCalls['publish']['args'];
         return { sdp: await this.router(x.routerId).peer(x.peerId).publish(x.sdp, x.tracks) } as never;

@@ -11,6 +11,8 @@ export interface WorkerCalls {
   connectPipe: { args: { routerId: string; remoteRouterId: string; port: MessagePort }; result: void };
   closePeer: { args: { routerId: string; peerId: string }; result: void };
   resetTransports: { args: { routerId: string; peerId: string }; result: void };
+  /** Close every producer of a peer (moved off stage); its transports stay up for receiving. */
+  closeProducers: { args: { routerId: string; peerId: string }; result: void };
   publish: { args: { routerId: string; peerId: string; sdp: string; tracks: PublishedTrack[] }; result: { sdp: string } };
   subscribe: { args: { routerId: string; peerId: string; iceRestart: boolean }; result: { sdp: string; consumers: ConsumerInfo[] } };
   subscribeAnswer: { args: { routerId: string; peerId: string; sdp: string }; result: void };
