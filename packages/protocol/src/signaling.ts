@@ -47,6 +47,8 @@ export const requestSchemas = {
         resumed: z.boolean(),
       }),
       z.object({ status: z.literal('lobby'), resumeToken: z.string() }),
+      /** A full or busy Space: wait in line; `admitted` follows, then join again with the token. */
+      z.object({ status: z.literal('queued'), resumeToken: z.string(), position: z.number().int().positive(), reason: z.enum(['full', 'busy']) }),
     ]),
   },
   /** Offer from the client's sending peer connection; the answer carries only server candidates. */
@@ -175,6 +177,8 @@ export const notificationSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('mutedByHost'), data: z.object({ source: sourceSchema }) }),
   z.object({ method: z.literal('removed'), data: z.object({}) }),
   z.object({ method: z.literal('meetingEnded'), data: z.object({}) }),
+  /** Still in line for a seat in a Space. */
+  z.object({ method: z.literal('queued'), data: z.object({ position: z.number().int().positive(), reason: z.enum(['full', 'busy']) }) }),
   // ---- Stage ----
   /** To hosts and co-hosts: who asks to speak, oldest first. */
   z.object({ method: z.literal('speakRequests'), data: z.object({ requests: z.array(participantSchema) }) }),

@@ -57,6 +57,8 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
   lobbyWaiting: Participant[] = [];
   /** Hosts: people asking to speak, oldest first. */
   speakRequests: Participant[] = [];
+  /** While state is 'queued': place in line for a full or busy Space. */
+  queue: { position: number; reason: 'full' | 'busy' } | null = null;
   readonly remoteTracks = new Map<string, RemoteTrack>();
   private readonly sig: SignalingClient;
   private readonly rtc: WebRtcImpl;
@@ -131,6 +133,14 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
       this.setState('lobby');
       return;
     }
+    if (r.status === 'queued') {
+      // A full or busy Space: wait in line; `admitted` arrives when a seat is ours.
+      this.queue = { position: r.position, reason: r.reason };
+      this.setState('queued');
+      this.emit('queue', r.position, r.reason);
+      return;
+    }
+    this.queue = null;
     this.self = r.self;
     this.room = r.room;
     const before = new Map(this.participants);
@@ -225,6 +235,10 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
       case 'meetingEnded':
         this.finish('ended');
         return;
+      case 'queued':
+        this.queue = n.data;
+        this.emit('queue', n.data.position, n.data.reason);
+        return;
       case 'speakRequests':
         this.speakRequests = n.data.requests;
         this.emit('speakRequests', n.data.requests);
@@ -273,7 +287,7 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
         await new Promise((r) => setTimeout(r, delay));
       }
     }
-    if (!TERMINAL.has(this.state) && this.state !== 'joined' && this.state !== 'lobby') this.finish('left');
+    if (!TERMINAL.has(this.state) && this.state !== 'joined' && this.state !== 'lobby' && this.state !== 'queued') this.finish('left');
   }
 
   private finish(state: SessionState): void {

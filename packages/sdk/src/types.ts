@@ -8,7 +8,7 @@ export interface WebRtcImpl {
 /** Pluggable log sink (default: console at warn and above). */
 export type LogSink = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => void;
 
-export type SessionState = 'connecting' | 'lobby' | 'joined' | 'reconnecting' | 'left' | 'removed' | 'ended' | 'denied';
+export type SessionState = 'connecting' | 'lobby' | 'queued' | 'joined' | 'reconnecting' | 'left' | 'removed' | 'ended' | 'denied';
 
 /** A remote track as the app renders it. */
 export interface RemoteTrack extends ConsumerInfo {
@@ -30,6 +30,8 @@ export type SessionEvents = {
   mutedByHost: [Source];
   /** Hosts: people asking to speak, oldest first. */
   speakRequests: [Participant[]];
+  /** Waiting for a seat in a Space: place in line, and why (full = no WebRTC seat, busy = join storm). */
+  queue: [number, 'full' | 'busy'];
   /** I was brought on stage (may publish) or moved off it (my tracks were unpublished). */
   stage: [boolean];
   /** Reactions of the last burst, summed: emoji → count. */

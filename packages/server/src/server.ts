@@ -43,6 +43,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     resumeGraceMs: config.RESUME_GRACE_SECONDS * 1000,
     spreadAt: config.SFU_ROOM_SPREAD_AT,
     batchMs: 150,
+    admission: { capacity: config.SPACE_WEBRTC_LISTENERS, perSecond: config.SPACE_JOINS_PER_SECOND },
   });
   const inbox = await createInbox(config, services, rooms, log);
   const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces: new SpaceService(services.db, rooms, config.publicUrl) });

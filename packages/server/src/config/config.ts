@@ -21,6 +21,10 @@ export const configSchema = z.object({
   TRUST_PROXY: bool.default(false),
   /** Seconds a dropped client keeps its seat to resume. */
   RESUME_GRACE_SECONDS: z.coerce.number().min(1).default(30),
+  /** Listeners one Space serves over WebRTC on this node; later joiners wait in line. */
+  SPACE_WEBRTC_LISTENERS: z.coerce.number().int().min(1).default(500),
+  /** Listener admissions per second per Space: a join storm is let in at this pace, in order. */
+  SPACE_JOINS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
   /** How long a callee's devices ring before the call counts as missed. */
   CALL_RING_SECONDS: z.coerce.number().min(1).max(300).default(45),
   /** Set the Secure flag on cookies (enable behind HTTPS). */

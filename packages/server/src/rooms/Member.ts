@@ -9,7 +9,8 @@ export interface ClientLink {
 
 /** A participant of a room (joined or waiting in the lobby). */
 export class Member {
-  status: 'lobby' | 'joined' = 'lobby';
+  /** lobby: waits for a host; queued: waits for a seat in a full or busy Space. */
+  status: 'lobby' | 'queued' | 'joined' = 'lobby';
   role: Role;
   link: ClientLink | null;
   /** Sources with a live producer, and those paused by the participant or the host. */

@@ -4,12 +4,14 @@ import type { MeetingRecord, UserRecord } from '../services.ts';
 import type { SfuPool } from '../sfu/SfuPool.ts';
 import type { WorkerEvent } from '../sfu/worker/messages.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { Admission, type AdmissionOptions } from './Admission.ts';
 import { Stage } from './Stage.ts';
 import { Member, type ClientLink } from './Member.ts';
 
 export type JoinOutcome =
   | { status: 'joined'; member: Member; resumed: boolean }
-  | { status: 'lobby'; member: Member };
+  | { status: 'lobby'; member: Member }
+  | { status: 'queued'; member: Member; position: number; reason: 'full' | 'busy' };
 
 export interface RoomOptions {
   /** Members per router before the room spreads onto another media worker (0 = never). */
@@ -18,6 +20,8 @@ export interface RoomOptions {
   resumeGraceMs: number;
   /** Window for coalescing join/leave notifications (a join storm becomes one message). */
   batchMs: number;
+  /** Space listeners: WebRTC seats and admissions per second (see Admission). */
+  admission?: AdmissionOptions;
 }
 
 type RoomEventsHook = {
@@ -45,6 +49,7 @@ export class Room {
   readonly blockedUsers = new Set<string>();
   /** Who may publish: Space speakers and listeners, seminar panelists and attendees. */
   readonly stage = new Stage(this);
+  readonly admission: Admission;
   private pendingJoined = new Set<Member>();
   private pendingLeft: Participant[] = [];
   private batchTimer: NodeJS.Timeout | null = null;
@@ -61,6 +66,7 @@ export class Room {
     private readonly hooks: RoomEventsHook,
   ) {
     this.routers = [meeting.id];
+    this.admission = new Admission(this, opts.admission ?? { capacity: 500, perSecond: 50 });
   }
 
   get id(): string {
@@ -105,6 +111,9 @@ export class Room {
     if (this.locked && !isHost) throw new ConveneError('MEETING_LOCKED', 'the meeting is locked');
     const m = new Member(randomUUID(), user, isHost ? 'host' : 'participant', link, randomBytes(24).toString('base64url'));
     this.members.set(m.id, m);
+    if (this.meeting.kind === 'space' && !isHost && !this.admission.tryAdmit(m)) {
+      return { status: 'queued', member: m, position: this.admission.position(m), reason: this.admission.reason() };
+    }
     const mustWait = !isHost && (this.lobbyEnabled || this.removedUsers.has(user.id));
     if (mustWait) {
       this.broadcastLobby();
@@ -125,6 +134,7 @@ export class Room {
     m.link = link;
     if (old && old !== link) old.close(4000, 'resumed elsewhere');
     if (m.status === 'lobby') return { status: 'lobby', member: m };
+    if (m.status === 'queued') return { status: 'queued', member: m, position: this.admission.position(m), reason: this.admission.reason() };
     await m.media;
     return { status: 'joined', member: m, resumed: true };
   }
@@ -176,8 +186,9 @@ export class Room {
   async leave(m: Member): Promise<void> {
     if (!this.members.delete(m.id)) return;
     if (m.graceTimer) clearTimeout(m.graceTimer);
-    if (m.status === 'lobby') {
-      this.broadcastLobby();
+    if (m.status === 'lobby' || m.status === 'queued') {
+      if (m.status === 'lobby') this.broadcastLobby();
+      else this.admission.remove(m);
       if (this.members.size === 0) this.hooks.onEmpty(this);
       return;
     }
@@ -195,7 +206,10 @@ export class Room {
     if (m.handRaisedAt !== null) this.broadcastRoom();
     if (m.speakRequestedAt !== null) this.stage.broadcastRequests();
     if (m.onStage) this.reseat();
-    else this.stage.audienceChanged();
+    else {
+      this.stage.audienceChanged();
+      this.admission.seatFreed();
+    }
     this.hooks.onMemberLeft?.(this, m.user.id);
     if (this.members.size === 0) this.hooks.onEmpty(this);
   }
@@ -272,6 +286,13 @@ export class Room {
   }
 
   // ---- host controls (permission checks happen in the signalling layer) ----
+
+  /** The admission queue let this listener in. */
+  async admitQueued(m: Member): Promise<void> {
+    if (m.status !== 'queued' || !this.members.has(m.id)) return;
+    await this.admitMember(m);
+    m.notify({ method: 'admitted', data: {} });
+  }
 
   async admit(target: Member): Promise<void> {
     if (target.status !== 'lobby') return;
@@ -369,6 +390,7 @@ export class Room {
     this.closed = true;
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.stage.close();
+    this.admission.close();
     for (const m of this.members.values()) if (m.graceTimer) clearTimeout(m.graceTimer);
     this.members.clear();
     await Promise.all(this.routers.map((id) => this.pool.closeRouter(id).catch(() => undefined)));

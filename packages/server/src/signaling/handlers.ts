@@ -40,6 +40,7 @@ export const handlers: Handlers = {
     s.room = room;
     s.member = out.member;
     if (out.status === 'lobby') return { status: 'lobby', resumeToken: out.member.resumeToken };
+    if (out.status === 'queued') return { status: 'queued', resumeToken: out.member.resumeToken, position: out.position, reason: out.reason };
     ctx.metrics.joinSeconds.observe((performance.now() - t0) / 1000);
     const me = out.member;
     return {
