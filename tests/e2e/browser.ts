@@ -67,3 +67,29 @@ export async function signIn(page: Page, handle: string): Promise<void> {
   await page.getByTestId('signin-submit').click();
   await page.getByTestId('new-meeting').waitFor();
 }
+
+type GumLog = { calls: string[]; tracks: MediaStreamTrack[] };
+
+/** Records every getUserMedia call in the context's pages (and the tracks it returned). */
+export function recordGetUserMedia(context: BrowserContext): Promise<void> {
+  return context.addInitScript(() => {
+    const md = navigator.mediaDevices;
+    const log: GumLog = { calls: [], tracks: [] };
+    (window as unknown as { __gum: GumLog }).__gum = log;
+    const orig = md.getUserMedia.bind(md);
+    md.getUserMedia = async (c?: MediaStreamConstraints) => {
+      log.calls.push(c?.audio && c.video ? 'audio+video' : c?.audio ? 'audio' : 'video');
+      const s = await orig(c);
+      log.tracks.push(...s.getTracks());
+      return s;
+    };
+  });
+}
+
+/** What recordGetUserMedia saw: the kinds asked for, and which returned tracks are still live. */
+export function getUserMediaLog(page: Page): Promise<{ calls: string[]; live: string[] }> {
+  return page.evaluate(() => {
+    const log = (window as unknown as { __gum?: GumLog }).__gum;
+    return { calls: log?.calls ?? [], live: (log?.tracks ?? []).filter((t) => t.readyState === 'live').map((t) => t.kind) };
+  });
+}

@@ -154,3 +154,69 @@ describe('meeting ↔ seminar', () => {
     expect(history.map((m) => m.id)).toEqual(expect.arrayContaining([before.id, during.id]));
   });
 });
+
+describe('Space stage follows the speaker', () => {
+  let server: RunningServer;
+  const bots: Bot[] = [];
+  beforeAll(async () => {
+    server = await testServer({ SFU_WORKERS: '1' });
+  });
+  afterAll(async () => {
+    await Promise.all(bots.map((b) => b.close()));
+    await server?.close();
+  });
+
+  it('the active speaker follows who talks within ~1 s, and a short noise does not steal it', async () => {
+    const hostUser = await createUser(server.url, 'ash');
+    const space = await hostUser.api.createSpace({ title: 'Panel' });
+    const host = await Bot.join(server.url, hostUser, space.id, { video: false, audio: { frequency: 300 } });
+    bots.push(host);
+    host.speaking = false;
+    const speakers: Bot[] = [];
+    for (const f of [500, 700]) {
+      const u = await createUser(server.url, 'asp');
+      const b = await Bot.join(server.url, u, space.id, { video: false, audio: false });
+      bots.push(b);
+      await host.session.setOnStage(b.session.self!.id, true);
+      await eventually(() => b.session.onStage, 5_000, 'on stage');
+      b.speaking = false;
+      await b.publishAudio({ frequency: f });
+      speakers.push(b);
+    }
+    const listener = await Bot.join(server.url, await createUser(server.url, 'alis'), space.id, { video: false, audio: false });
+    bots.push(listener);
+    const [a, b] = speakers as [Bot, Bot];
+    const [aId, bId, hostId] = [a.session.self!.id, b.session.self!.id, host.session.self!.id];
+    const changes: { id: string | null; at: number }[] = [];
+    listener.session.on('activeSpeaker', (id) => changes.push({ id, at: Date.now() }));
+    const speaker = () => listener.session.room?.activeSpeakerId ?? null;
+
+    // A talks: the stage follows A.
+    let t = Date.now();
+    a.speaking = true;
+    await eventually(() => speaker() === aId, 3_000, 'A becomes the active speaker');
+    const toA = Date.now() - t;
+    await new Promise((r) => setTimeout(r, 1500));
+
+    // A stops, B talks: the stage follows B within about a second.
+    a.speaking = false;
+    t = Date.now();
+    b.speaking = true;
+    await eventually(() => speaker() === bId, 3_000, 'B becomes the active speaker');
+    const toB = Date.now() - t;
+    await new Promise((r) => setTimeout(r, 1500));
+
+    // B keeps talking; the host coughs (250 ms): no change at all.
+    const mark = changes.length;
+    host.speaking = true;
+    await new Promise((r) => setTimeout(r, 250));
+    host.speaking = false;
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(changes.slice(mark).map((c) => c.id)).toEqual([]);
+    expect(speaker()).toBe(bId);
+    expect(changes.map((c) => c.id)).not.toContain(hostId);
+    console.log(`active speaker followed the talker in ${toA} ms (A) and ${toB} ms (B)`);
+    expect(toA).toBeLessThan(1500);
+    expect(toB).toBeLessThan(1500);
+  });
+});

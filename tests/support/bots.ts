@@ -53,6 +53,8 @@ export class Bot {
   private readonly sinks: { stop(): void }[] = [];
   private readonly tracks: MediaStreamTrack[] = [];
   joinedAt = 0;
+  /** The synthetic microphone sends its tone while true, digital silence while false. */
+  speaking = true;
 
   private constructor(
     readonly session: MeetingSession,
@@ -191,7 +193,8 @@ export class Bot {
     let phase = 0;
     this.timers.push(
       setInterval(() => {
-        for (let i = 0; i < 480; i++) samples[i] = Math.round(Math.sin((phase++ * 2 * Math.PI * a.frequency) / 48000) * 8000);
+        const amp = this.speaking ? 8000 : 0;
+        for (let i = 0; i < 480; i++) samples[i] = Math.round(Math.sin((phase++ * 2 * Math.PI * a.frequency) / 48000) * amp);
         source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 });
       }, 10),
     );
