@@ -93,3 +93,12 @@ export function getUserMediaLog(page: Page): Promise<{ calls: string[]; live: st
     return { calls: log?.calls ?? [], live: (log?.tracks ?? []).filter((t) => t.readyState === 'live').map((t) => t.kind) };
   });
 }
+
+/** Spatial audio on the page: left/right level (dB) of the final mix at each frequency, and the voices. */
+export function spatialLevels(page: Page, freqs: number[]) {
+  return page.evaluate((f) => {
+    const hook = window.__conveneSpatial;
+    if (!hook) throw new Error('no spatial audio hook on the page');
+    return hook.levels(f);
+  }, freqs);
+}

@@ -13,6 +13,7 @@ import { Toolbar } from './Toolbar.tsx';
 import type { LocalMedia } from './useLocalMedia.ts';
 import { useSessionVersion } from './useSessionVersion.ts';
 import { AudioSink } from './VideoView.tsx';
+import { useTilePositions } from '../audio/useSpatialPositions.ts';
 
 interface Props {
   session: MeetingSession;
@@ -55,6 +56,9 @@ export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, ca
   const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
   const [activity, setActivity] = useState<string[]>([]);
   const lastSpeaker = useRef<string | null>(null);
+  // Spatial audio: each remote voice comes from where its tile is on screen.
+  const stageRef = useRef<HTMLElement>(null);
+  useTilePositions(stageRef);
   const nextToast = useRef(0);
 
   const toast = (text: string) => {
@@ -137,7 +141,7 @@ export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, ca
           {t('reconnecting')}
         </div>
       )}
-      <main class={`stage ${view}`} aria-label={view === 'grid' ? t('gridView') : t('speakerView')}>
+      <main ref={stageRef} class={`stage ${view}`} aria-label={view === 'grid' ? t('gridView') : t('speakerView')}>
         {room?.mode === 'seminar' && (
           <div class="seminar-banner" role="status" data-testid="seminar-banner">
             {session.onStage ? t('seminarHostBanner') : t('seminarBanner')}
@@ -183,7 +187,7 @@ export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, ca
       {tracks
         .filter((x) => x.kind === 'audio')
         .map((x) => (
-          <AudioSink key={x.consumerId} track={x.track} />
+          <AudioSink key={x.consumerId} track={x.track} participantId={x.participantId} />
         ))}
       <div class="toasts" aria-live="polite" role="status">
         {toasts.map((x) => (

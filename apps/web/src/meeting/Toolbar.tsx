@@ -4,6 +4,7 @@ import { t } from '../i18n/index.ts';
 import { errorText } from '../app/api.ts';
 import type { LocalMedia } from './useLocalMedia.ts';
 import { DeviceSelect } from './DeviceSelect.tsx';
+import { SpatialAudioSelect } from '../audio/SpatialAudioSelect.tsx';
 
 interface Props {
   session: MeetingSession;
@@ -133,6 +134,7 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, waiting,
                 if (tr && cameraPublished) await session.replaceTrack('camera', tr);
               })}
             />
+            <SpatialAudioSelect />
           </details>
           {'getDisplayMedia' in (navigator.mediaDevices ?? {}) && (
             <button aria-pressed={sharing} onClick={toggleShare} data-testid="share-toggle">

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { spatialAudio } from '../audio/engine.ts';
 
 /**
  * A <video> for one track. `onSize` reports the rendered size in device pixels (0×0 when hidden)
@@ -46,14 +47,19 @@ export function VideoView(props: { track: MediaStreamTrack | null; mirror?: bool
   return <video ref={ref} autoplay playsInline muted class={props.mirror ? 'mirror' : ''} aria-label={props.label} />;
 }
 
-/** Plays one remote audio track (video elements stay muted; audio goes through these). */
-export function AudioSink({ track }: { track: MediaStreamTrack }) {
+/**
+ * Plays one remote audio track (video elements stay muted; audio goes through these). With
+ * spatial audio on, the engine routes the track through Web Audio and mutes this element while it
+ * does; the element keeps playing either way (Chromium needs that for Web Audio to get samples).
+ */
+export function AudioSink({ track, participantId }: { track: MediaStreamTrack; participantId: string }) {
   const ref = useRef<HTMLAudioElement>(null);
   useEffect(() => {
     const a = ref.current;
     if (!a) return;
     a.srcObject = new MediaStream([track]);
     void a.play().catch(() => undefined);
-  }, [track]);
-  return <audio ref={ref} autoplay />;
+    return spatialAudio().attach(participantId, track, a);
+  }, [track, participantId]);
+  return <audio ref={ref} autoplay data-testid="remote-audio" data-participant-id={participantId} />;
 }

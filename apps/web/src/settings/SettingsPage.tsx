@@ -3,6 +3,7 @@ import type { CallSettings, WhoCanCall } from '@convene/protocol';
 import { api, errorText } from '../app/api.ts';
 import { Link } from '../app/router.tsx';
 import { t, type MessageKey } from '../i18n/index.ts';
+import { SpatialAudioSelect, spatialAudioSupported } from '../audio/SpatialAudioSelect.tsx';
 import { enablePush, notificationSupport, requestNotificationPermission } from '../calls/systemNotifications.ts';
 
 const CHOICES: { value: WhoCanCall; label: MessageKey }[] = [
@@ -12,7 +13,7 @@ const CHOICES: { value: WhoCanCall; label: MessageKey }[] = [
   { value: 'everyone', label: 'whoEveryone' },
 ];
 
-/** Who can call me (saved as soon as it changes) and incoming-call notifications. */
+/** Who can call me (saved as soon as it changes), incoming-call notifications, spatial audio. */
 export function SettingsPage() {
   return (
     <main class="page narrow">
@@ -25,6 +26,7 @@ export function SettingsPage() {
       </header>
       <CallSettingsForm />
       <NotificationSettings />
+      <SpatialAudioSettings />
     </main>
   );
 }
@@ -107,6 +109,16 @@ function NotificationSettings() {
           {t('enableNotifications')}
         </button>
       )}
+    </section>
+  );
+}
+
+function SpatialAudioSettings() {
+  return (
+    <section class="card stack" data-testid="spatial-settings">
+      <h2>{t('spatialAudio')}</h2>
+      <p class="muted small">{spatialAudioSupported() ? t('spatialAudioHelp') : t('spatialUnsupported')}</p>
+      <SpatialAudioSelect />
     </section>
   );
 }

@@ -13,6 +13,8 @@ import { ReactionBar, ReactionOverlay } from './Reactions.tsx';
 import { SpacePeoplePanel } from './SpacePeoplePanel.tsx';
 import { chooseSpaceVideo, pushRecentSpeaker, stageOrder } from './stage.ts';
 import { useSpaceMedia } from './useSpaceMedia.ts';
+import { positionsFromSeats } from '../audio/spatial.ts';
+import { useSeatPositions } from '../audio/useSpatialPositions.ts';
 
 interface Props {
   session: MeetingSession;
@@ -74,6 +76,8 @@ export function SpaceRoom({ session, info, reconnecting }: Props) {
   const onStage = session.onStage;
   const requested = self.speakRequestedAt !== null;
   const stage = stageOrder([self, ...session.participants.values()]);
+  // Spatial audio: each speaker's voice comes from the seat the server gave them.
+  useSeatPositions(positionsFromSeats(stage, self.id));
   const tracks = [...session.remoteTracks.values()];
   const camOf = (id: string) => tracks.find((x) => x.participantId === id && x.kind === 'video' && x.source === 'camera');
   const withVideo = stage.filter((p) => p.id !== self.id && p.sources.includes('camera') && camOf(p.id)).map((p) => p.id);
@@ -200,7 +204,7 @@ export function SpaceRoom({ session, info, reconnecting }: Props) {
       {tracks
         .filter((x) => x.kind === 'audio')
         .map((x) => (
-          <AudioSink key={x.consumerId} track={x.track} />
+          <AudioSink key={x.consumerId} track={x.track} participantId={x.participantId} />
         ))}
       <div class="toasts" aria-live="polite" role="status">
         {toasts.map((x) => (
