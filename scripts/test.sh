@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `npm test`: everything the tests need (npm deps, Chromium, PostgreSQL for the DB contract
+# `npm test`: everything the tests need (npm deps, Chromium, ffmpeg, PostgreSQL for the DB contract
 # tests), then type-check, unit, integration and end-to-end tests in one vitest run.
 source "$(dirname "$0")/lib.sh"
 ensure_node_modules
 ensure_apt chromium
+bash "$ROOT/scripts/ffmpeg.sh"  # Spaces HLS egress; optional (disabled without it)
 build_web
 if [ "$(id -u)" = 0 ] && [ -z "${TEST_DATABASE_URL:-}" ] && [ "${CONVENE_SKIP_POSTGRES:-}" != 1 ]; then
   eval "$("$ROOT/scripts/postgres.sh" start)"

@@ -86,6 +86,7 @@ export class AudioEgress implements PacketTap {
     else {
       const socket = createSocket('udp4');
       socket.on('error', () => undefined); // a mixer that went away must not crash the worker
+      socket.bind(0, opts.host); // the mixer accepts packets from this address only
       socket.unref();
       this.socket = socket;
       this.send = (b, port) => socket.send(b, port, opts.host);
