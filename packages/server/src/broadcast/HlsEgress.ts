@@ -47,6 +47,7 @@ export class HlsEgress {
   dir = '';
   private child: ChildProcess | null = null;
   private run = '';
+  private readonly runIds = new Set<string>();
   private runs = 0;
   private runStartedAt = 0;
   private backoff = RESTART_MIN_MS;
@@ -78,6 +79,7 @@ export class HlsEgress {
     this.runs++;
     // Unique per run so segment and init names never repeat (they are cached as immutable).
     this.run = Date.now().toString(36) + this.runs.toString(36);
+    this.runIds.add(this.run);
     const ports = await freeRtpPorts(this.opts.slots);
     await fs.writeFile(path.join(this.dir, 'space.sdp'), sdpFor(this.opts.spaceId, ports));
     if (this.stopped) return;
@@ -147,19 +149,24 @@ export class HlsEgress {
     return this.playlistCache.snap;
   }
 
-  /** A media file listed in the current playlist, read from disk once and kept in memory. */
+  /**
+   * A media file of this egress, read from disk once and kept in memory. Served: names in the
+   * current playlist, and segments of our runs that are complete on disk (ffmpeg renames them
+   * into place: temp_file), e.g. one that just left the playlist while a slow player wants it.
+   */
   async file(name: string): Promise<Buffer | null> {
-    if (this.status === 'stopped' || !MEDIA_NAME.test(name)) return null;
+    if (this.stopped || !MEDIA_NAME.test(name)) return null;
     const hit = this.files.get(name);
     if (hit) return hit;
-    const snap = await this.playlist();
-    if (!snap?.names.has(name)) return null;
+    const listed = (await this.playlist())?.names.has(name) === true;
+    if (!listed && (name.endsWith('init.mp4') || !this.runIds.has(name.slice(0, name.indexOf('-'))))) return null;
     let data: Buffer;
     try {
       data = await fs.readFile(path.join(this.dir, name));
     } catch {
       return null;
     }
+    if (this.stopped) return null;
     this.files.set(name, data);
     if (this.files.size > SEGMENT_CACHE) {
       for (const k of this.files.keys()) {
