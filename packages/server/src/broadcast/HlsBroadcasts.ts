@@ -22,6 +22,8 @@ export interface HlsBroadcastOptions {
  */
 export class HlsBroadcasts implements RoomObserver {
   private readonly egresses = new Map<string, HlsEgress>();
+  /** Egresses being stopped (close() waits for them: no ffmpeg or directory outlives the server). */
+  private readonly stopping = new Set<Promise<void>>();
   private available = false;
 
   constructor(
@@ -81,7 +83,7 @@ export class HlsBroadcasts implements RoomObserver {
     egress.start().catch((err: unknown) => {
       log.error({ err }, 'HLS egress failed to start');
       if (this.egresses.get(meetingId) === egress) this.egresses.delete(meetingId);
-      void egress.stop();
+      this.stopInBackground(egress);
     });
   }
 
@@ -91,12 +93,18 @@ export class HlsBroadcasts implements RoomObserver {
     const e = this.egresses.get(meetingId);
     if (!e) return;
     this.egresses.delete(meetingId);
-    void e.stop();
+    this.stopInBackground(e);
+  }
+
+  private stopInBackground(e: HlsEgress): void {
+    const p = e.stop().catch((err: unknown) => this.log.error({ err }, 'HLS egress stop failed'));
+    this.stopping.add(p);
+    void p.finally(() => this.stopping.delete(p));
   }
 
   async close(): Promise<void> {
     const all = [...this.egresses.values()];
     this.egresses.clear();
-    await Promise.all(all.map((e) => e.stop()));
+    await Promise.all([...all.map((e) => e.stop()), ...this.stopping]);
   }
 }

@@ -183,7 +183,7 @@ export class HlsEgress {
     this.status = 'stopped';
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.files.clear();
-    await this.opts.stopRtp().catch(() => undefined);
+    const rtp = this.opts.stopRtp().catch(() => undefined);
     const child = this.child;
     if (child?.pid !== undefined && child.exitCode === null) {
       killGroup(child.pid, 'SIGTERM');
@@ -191,6 +191,7 @@ export class HlsEgress {
       await this.exited;
       clearTimeout(t);
     }
+    await rtp;
     if (this.dir) await fs.rm(this.dir, { recursive: true, force: true });
     this.opts.log.info('HLS egress stopped');
   }
