@@ -7,6 +7,7 @@
 import { Bot, createUser, eventually } from '../tests/support/bots.ts';
 import { ServerProcess, cores } from '../tests/support/serverProcess.ts';
 import { callsScenario, printCalls, type CallsResult } from './calls.ts';
+import { printSpaces, spaceScenario, stormScenario, type SpaceResult, type StormResult } from './spaces.ts';
 
 interface Result {
   scenario: string;
@@ -155,6 +156,8 @@ async function mesh(server: ServerProcess, n: number): Promise<Result> {
 const scenarios = process.argv.slice(2).length ? process.argv.slice(2) : ['fanout-1', 'fanout-10', 'fanout-40', 'mesh-2', 'mesh-4', 'mesh-8', 'mesh-16'];
 const results: Result[] = [];
 const callResults: CallsResult[] = [];
+const spaceResults: SpaceResult[] = [];
+const stormResults: StormResult[] = [];
 for (const s of scenarios) {
   const [kind, nStr] = s.split('-');
   const n = Number(nStr);
@@ -164,6 +167,18 @@ for (const s of scenarios) {
     ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   });
   try {
+    if (kind === 'space') {
+      const r = await spaceScenario(server, n, WINDOW_MS);
+      spaceResults.push(r);
+      console.log(JSON.stringify(r));
+      continue;
+    }
+    if (kind === 'storm') {
+      const r = await stormScenario(server, n);
+      stormResults.push(r);
+      console.log(JSON.stringify(r));
+      continue;
+    }
     if (kind === 'calls') {
       const c = await callsScenario(server, n);
       callResults.push(c);
@@ -189,4 +204,5 @@ if (results.length > 0) {
   }
 }
 printCalls(callResults);
+printSpaces(spaceResults, stormResults);
 process.exit(0);

@@ -27,6 +27,19 @@ ensure_apt() {
     || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
 }
 
+# Live captions: PocketSphinx (US English) from Debian and our small streaming front end
+# (packages/server/native/captiond.c), compiled once into packages/server/native/build/.
+build_captions() {
+  local src="$ROOT/packages/server/native/captiond.c" out="$ROOT/packages/server/native/build/captiond"
+  ensure_apt pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev gcc pkg-config || return 1
+  if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+    log "building the caption engine"
+    mkdir -p "$(dirname "$out")"
+    # shellcheck disable=SC2046
+    gcc -O2 -o "$out" "$src" -DMODELDIR="\"/usr/share/pocketsphinx/model\"" $(pkg-config --cflags --libs pocketsphinx sphinxbase)
+  fi
+}
+
 build_web() {
   log "building the web app"
   (cd "$ROOT" && npm run build --silent -w apps/web >/dev/null)

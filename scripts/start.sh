@@ -4,6 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 ensure_node_modules
 bash "$ROOT/scripts/ffmpeg.sh"  # Spaces HLS egress; optional (disabled without it)
+build_captions || log "live captions disabled (PocketSphinx could not be installed)"
 build_web
 cd "$ROOT"
 exec node --import tsx packages/server/src/main.ts

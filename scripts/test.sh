@@ -5,6 +5,8 @@ source "$(dirname "$0")/lib.sh"
 ensure_node_modules
 ensure_apt chromium
 bash "$ROOT/scripts/ffmpeg.sh"  # Spaces HLS egress; optional (disabled without it)
+# Captions: the engine, and flite to speak the test sentences.
+build_captions && ensure_apt flite || log "captions engine unavailable: caption tests will be skipped"
 build_web
 if [ "$(id -u)" = 0 ] && [ -z "${TEST_DATABASE_URL:-}" ] && [ "${CONVENE_SKIP_POSTGRES:-}" != 1 ]; then
   eval "$("$ROOT/scripts/postgres.sh" start)"

@@ -71,8 +71,8 @@ export async function signIn(page: Page, handle: string): Promise<void> {
 type GumLog = { calls: string[]; tracks: MediaStreamTrack[] };
 
 /** Records every getUserMedia call in the context's pages (and the tracks it returned). */
-export function recordGetUserMedia(context: BrowserContext): Promise<unknown> {
-  return context.addInitScript(() => {
+export async function recordGetUserMedia(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
     const md = navigator.mediaDevices;
     const log: GumLog = { calls: [], tracks: [] };
     (window as unknown as { __gum: GumLog }).__gum = log;

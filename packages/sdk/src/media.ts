@@ -20,7 +20,7 @@ export function describeTracks(local: Iterable<LocalTrack>): PublishedTrack[] {
   for (const l of local) {
     const mid = l.transceiver.mid;
     if (mid === null) continue;
-    out.push(l.height === undefined ? { mid, source: l.source } : { mid, source: l.source, height: l.height });
+    out.push({ mid, source: l.source, ...(l.height === undefined ? {} : { height: l.height }), ...(l.muted ? { paused: true } : {}) });
   }
   return out;
 }

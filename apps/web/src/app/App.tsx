@@ -4,6 +4,8 @@ import { AuthForms } from '../home/AuthForms.tsx';
 import { MeetingPage } from '../meeting/MeetingPage.tsx';
 import { MessagesPage } from '../messages/MessagesPage.tsx';
 import { SettingsPage } from '../settings/SettingsPage.tsx';
+import { SpacesPage } from '../spaces/SpacesPage.tsx';
+import { SpacePage } from '../spaces/SpacePage.tsx';
 import { CallLayer } from '../calls/CallLayer.tsx';
 import { InboxProvider } from '../inbox/context.tsx';
 import { t } from '../i18n/index.ts';
@@ -42,6 +44,10 @@ function Page({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
       return <MessagesPage user={user} conversationId={route.conversationId} />;
     case 'settings':
       return <SettingsPage />;
+    case 'spaces':
+      return <SpacesPage user={user} />;
+    case 'space':
+      return <SpacePage key={route.spaceId} user={user} spaceId={route.spaceId} />;
     case 'notFound':
       return (
         <main class="page">

@@ -4,9 +4,12 @@ export type Route =
   | { name: 'meeting'; meetingId: string }
   | { name: 'messages'; conversationId: string | null }
   | { name: 'settings' }
+  | { name: 'spaces' }
+  | { name: 'space'; spaceId: string }
   | { name: 'notFound' };
 
 const MEETING = /^\/m\/([A-Za-z0-9_-]{1,64})\/?$/;
+const SPACE = /^\/s\/([A-Za-z0-9_-]{1,64})\/?$/;
 const MESSAGES = /^\/messages(?:\/([A-Za-z0-9_-]{1,64}))?\/?$/;
 
 export function matchRoute(pathname: string): Route {
@@ -16,11 +19,18 @@ export function matchRoute(pathname: string): Route {
   const c = MESSAGES.exec(pathname);
   if (c) return { name: 'messages', conversationId: c[1] ?? null };
   if (pathname === '/settings' || pathname === '/settings/') return { name: 'settings' };
+  if (pathname === '/spaces' || pathname === '/spaces/') return { name: 'spaces' };
+  const s = SPACE.exec(pathname);
+  if (s?.[1]) return { name: 'space', spaceId: s[1] };
   return { name: 'notFound' };
 }
 
 export function meetingPath(meetingId: string): string {
   return `/m/${encodeURIComponent(meetingId)}`;
+}
+
+export function spacePath(spaceId: string): string {
+  return `/s/${encodeURIComponent(spaceId)}`;
 }
 
 export function messagesPath(conversationId?: string | null): string {

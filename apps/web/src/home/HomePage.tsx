@@ -53,6 +53,9 @@ export function HomePage({ user, onSignedOut }: { user: User; onSignedOut: () =>
         <span class="muted">{t('signedInAs', { name: user.displayName, handle: user.handle })}</span>
         <nav class="row">
           <MessagesLink />
+          <Link href="/spaces" class="button" data-testid="spaces-link">
+            {t('spaces')}
+          </Link>
           <Link href="/settings">{t('settings')}</Link>
         </nav>
         <button

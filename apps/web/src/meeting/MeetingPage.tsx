@@ -34,24 +34,60 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
   useEffect(() => () => void session?.leave(), [session]);
 
   // Publish each local track once we are in and it exists (the camera may still be starting
-  // when the user clicks Join; device switches later go through replaceTrack).
+  // when the user clicks Join; device switches later go through replaceTrack). Seminar attendees
+  // are off stage: they publish nothing until they are brought back.
   const published = useRef(new Set<string>());
+  const [onStage, setOnStage] = useState(true);
+  // False once back on stage with the camera off: the camera is published when turned on.
+  const [cameraPublished, setCameraPublished] = useState(true);
   useEffect(() => {
-    if (!session || state !== 'joined') return;
+    if (!session || state !== 'joined' || !onStage) return;
     const run = async () => {
       if (media.mic && !published.current.has('microphone')) {
         published.current.add('microphone');
         await session.publishMicrophone(media.mic);
-        if (!micOn) await session.setMuted('microphone', true);
+        // Always explicit: the server remembers a pause from before a seminar.
+        await session.setMuted('microphone', !micOn);
       }
-      if (media.cam && !published.current.has('camera')) {
+      if (media.cam && cameraPublished && !published.current.has('camera')) {
         published.current.add('camera');
         await session.publishCamera(media.cam);
-        if (!camOn) await session.setMuted('camera', true);
+        await session.setMuted('camera', !camOn);
       }
     };
     run().catch((err: unknown) => setError(errorText(err)));
-  }, [session, state, media.mic, media.cam]);
+  }, [session, state, media.mic, media.cam, onStage]);
+
+  // Seminar mode: moved off stage, the SDK has unpublished; release the devices and remember
+  // what was on. Back on stage (the host's choice, or back to a meeting): restore exactly that.
+  const wanted = useRef({ mic: true, cam: true });
+  wanted.current = session ? wanted.current : { mic: micOn, cam: camOn };
+  const mediaRef = useRef(media);
+  mediaRef.current = media;
+  useEffect(() => {
+    if (!session) return;
+    const goOff = () => {
+      mediaRef.current.release();
+      published.current.clear();
+      setOnStage(false);
+    };
+    const goOn = async () => {
+      const w = wanted.current;
+      setMicOn(w.mic);
+      setCamOn(w.cam);
+      setCameraPublished(w.cam);
+      await mediaRef.current.reopen({ audio: true, video: w.cam });
+      setOnStage(true);
+    };
+    if (!session.onStage) goOff();
+    const offs = [
+      session.on('participantUpdated', (p) => {
+        if (p.id === session.self?.id && p.onStage) wanted.current = { mic: p.sources.includes('microphone'), cam: p.sources.includes('camera') };
+      }),
+      session.on('stage', (on) => (on ? void goOn().catch((err: unknown) => setError(errorText(err))) : goOff())),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [session]);
 
   // Title and host when the meeting is visible to us (hosts, and meetings without a code).
   const [info, setInfo] = useState<Meeting | null>(null);
@@ -77,8 +113,22 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
     }
   };
 
-  if (session && state === 'joined') return <MeetingRoom session={session} user={user} media={media} waiting={waiting} />;
-  if (session && state === 'reconnecting') return <MeetingRoom session={session} user={user} media={media} waiting={waiting} reconnecting />;
+  const onCameraPublished = () => {
+    published.current.add('camera');
+    setCameraPublished(true);
+  };
+  if (session && (state === 'joined' || state === 'reconnecting'))
+    return (
+      <MeetingRoom
+        session={session}
+        user={user}
+        media={media}
+        waiting={waiting}
+        reconnecting={state === 'reconnecting'}
+        cameraPublished={cameraPublished}
+        onCameraPublished={onCameraPublished}
+      />
+    );
   if (session && state === 'lobby') return <Notice text={t('waitingForHost')} live />;
   if (session && state !== 'connecting') {
     const text = { removed: t('removed'), ended: t('ended'), denied: t('denied'), left: t('left') }[state as 'removed'] ?? t('left');

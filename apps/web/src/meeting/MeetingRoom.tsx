@@ -21,6 +21,9 @@ interface Props {
   /** Lobby (hosts and co-hosts). */
   waiting: Participant[];
   reconnecting?: boolean;
+  /** Meetings: false while the camera is not published (back from seminar with it off). */
+  cameraPublished?: boolean;
+  onCameraPublished?: () => void;
   /** Calls: what leaving does, and the call-specific controls and texts. */
   onLeave?: () => void;
   call?: {
@@ -31,7 +34,7 @@ interface Props {
   };
 }
 
-export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, call }: Props) {
+export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, call, cameraPublished, onCameraPublished }: Props) {
   useSessionVersion(session);
   const [view, setView] = useState<'speaker' | 'grid'>('speaker');
   const [panel, setPanel] = useState<'people' | 'chat' | null>(null);
@@ -61,6 +64,8 @@ export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, ca
     setTimeout(() => setToasts((x) => x.filter((y) => y.id !== id)), 5000);
   };
 
+  const knownRequests = useRef(new Set(session.speakRequests.map((p) => p.id)));
+  const mode = useRef(session.room?.mode ?? 'meeting');
   useEffect(() => {
     const batcher = new JoinLeaveBatcher(toast);
     const offs = [
@@ -69,6 +74,17 @@ export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, ca
       session.on('mutedByHost', (source) => toast(t('mutedByHost', { source: source === 'microphone' ? t('microphone') : t('camera') }))),
       session.on('activeSpeaker', (id) => {
         if (id && id !== session.self?.id) lastSpeaker.current = id;
+      }),
+      session.on('speakRequests', (reqs) => {
+        const fresh = reqs.filter((p) => !knownRequests.current.has(p.id));
+        knownRequests.current = new Set(reqs.map((p) => p.id));
+        if (fresh.length) toast(t('asksToSpeak', { name: fresh.map((p) => p.displayName).join(', ') }));
+      }),
+      session.on('room', (r) => {
+        if (r.mode !== mode.current) {
+          mode.current = r.mode;
+          toast(r.mode === 'seminar' ? t('seminarSwitched') : t('meetingRestored'));
+        }
       }),
     ];
     return () => {
@@ -122,6 +138,11 @@ export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, ca
         </div>
       )}
       <main class={`stage ${view}`} aria-label={view === 'grid' ? t('gridView') : t('speakerView')}>
+        {room?.mode === 'seminar' && (
+          <div class="seminar-banner" role="status" data-testid="seminar-banner">
+            {session.onStage ? t('seminarHostBanner') : t('seminarBanner')}
+          </div>
+        )}
         {others.length === 0 && <p class="muted center" data-testid="alone">{call?.aloneText ?? t('alone')}</p>}
         {view === 'speaker' ? (
           <>
@@ -152,11 +173,12 @@ export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, ca
         panel={panel}
         onPanel={setPanel}
         waiting={session.self?.role === 'participant' ? 0 : waiting.length}
+        requests={session.self?.role === 'participant' ? 0 : session.speakRequests.length}
         unread={unread}
         onLeave={onLeave ?? (() => void session.leave().then(() => navigate('/')))}
         {...(call
           ? { leaveLabel: call.leaveLabel, hideHostControls: true, cameraPublished: call.cameraPublished, onCameraPublished: call.onCameraPublished }
-          : {})}
+          : { ...(cameraPublished === undefined ? {} : { cameraPublished }), ...(onCameraPublished ? { onCameraPublished } : {}) })}
       />
       {tracks
         .filter((x) => x.kind === 'audio')

@@ -39,6 +39,25 @@ export function PeoplePanel({ session, waiting, pinnedId, onPin, activity, onClo
           <label class="check">
             <input type="checkbox" checked={room.allowSelfUnmute} onChange={(e) => act(() => session.setAllowSelfUnmute(e.currentTarget.checked))} /> {t('allowUnmute')}
           </label>
+          {room.kind === 'meeting' && <SeminarControls session={session} act={act} />}
+        </section>
+      )}
+      {moderator && room.mode === 'seminar' && session.speakRequests.length > 0 && (
+        <section>
+          <h3>{t('speakRequests')}</h3>
+          <ol class="people" data-testid="speak-requests">
+            {session.speakRequests.map((p) => (
+              <li key={p.id} data-testid="speak-request" data-participant-id={p.id}>
+                <span class="grow">{p.displayName}</span>
+                <button class="primary" onClick={() => act(() => session.setOnStage(p.id, true))} data-testid={`approve-${p.id}`}>
+                  {t('bringOnStage')}
+                </button>
+                <button onClick={() => act(() => session.declineToSpeak(p.id))} data-testid={`decline-${p.id}`}>
+                  {t('decline')}
+                </button>
+              </li>
+            ))}
+          </ol>
         </section>
       )}
       {moderator && waiting.length > 0 && (
@@ -82,6 +101,7 @@ export function PeoplePanel({ session, waiting, pinnedId, onPin, activity, onClo
             <span class="grow">
               {p.id === self.id ? t('you', { name: p.displayName }) : p.displayName} <span class="muted small">@{p.handle}</span>
               {p.role !== 'participant' && <span class="badge">{p.role === 'host' ? t('host') : t('cohost')}</span>}
+              {room.mode === 'seminar' && !p.onStage && <span class="badge">{t('attendees')}</span>}
             </span>
             {p.id !== self.id && (
               <button onClick={() => onPin(pinnedId === p.id ? null : p.id)} aria-pressed={pinnedId === p.id} data-testid={`pin-${p.id}`}>
@@ -98,6 +118,11 @@ export function PeoplePanel({ session, waiting, pinnedId, onPin, activity, onClo
                 {p.sources.includes('microphone') && (
                   <button onClick={() => act(() => session.mute(p.id, 'microphone'))} data-testid={`mute-${p.id}`}>
                     {t('mute')}
+                  </button>
+                )}
+                {room.mode === 'seminar' && p.role === 'participant' && (
+                  <button onClick={() => act(() => session.setOnStage(p.id, !p.onStage))} data-testid={p.onStage ? `to-attendees-${p.id}` : `to-stage-${p.id}`}>
+                    {p.onStage ? t('moveToAttendees') : t('bringOnStage')}
                   </button>
                 )}
                 <button onClick={() => act(() => session.remove(p.id))} data-testid={`remove-${p.id}`}>
@@ -122,5 +147,65 @@ export function PeoplePanel({ session, waiting, pinnedId, onPin, activity, onClo
         </ul>
       </section>
     </aside>
+  );
+}
+
+/**
+ * Meeting ↔ seminar. Switching asks who stays a panelist: by default the hosts and whoever is
+ * sharing or has a camera on; everyone else watches (hosts and co-hosts always keep the stage).
+ */
+function SeminarControls({ session, act }: { session: MeetingSession; act: (fn: () => Promise<unknown>) => void }) {
+  const [picking, setPicking] = useState<Set<string> | null>(null);
+  const room = session.room!;
+  const others = [...session.participants.values()];
+  if (room.mode === 'seminar')
+    return (
+      <button onClick={() => act(() => session.setSeminar(false))} data-testid="seminar-end">
+        {t('backToMeeting')}
+      </button>
+    );
+  if (!picking)
+    return (
+      <button
+        onClick={() => setPicking(new Set(others.filter((p) => p.role !== 'participant' || p.sources.includes('camera') || p.sources.includes('screen')).map((p) => p.id)))}
+        data-testid="seminar-open"
+        aria-expanded="false"
+      >
+        {t('switchToSeminar')}
+      </button>
+    );
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(picking);
+    if (on) next.add(id);
+    else next.delete(id);
+    setPicking(next);
+  };
+  return (
+    <fieldset class="panelist-picker" data-testid="panelist-picker">
+      <legend class="small">{t('choosePanelists')}</legend>
+      {others.map((p) => {
+        const fixed = p.role !== 'participant';
+        return (
+          <label key={p.id} class="check">
+            <input type="checkbox" checked={fixed || picking.has(p.id)} disabled={fixed} onChange={(e) => toggle(p.id, e.currentTarget.checked)} data-testid={`panelist-${p.id}`} />{' '}
+            {p.displayName}
+          </label>
+        );
+      })}
+      <div class="row">
+        <button
+          class="primary"
+          onClick={() => {
+            const ids = [...picking];
+            setPicking(null);
+            act(() => session.setSeminar(true, ids));
+          }}
+          data-testid="seminar-start"
+        >
+          {t('startSeminar')}
+        </button>
+        <button onClick={() => setPicking(null)}>{t('cancel')}</button>
+      </div>
+    </fieldset>
   );
 }

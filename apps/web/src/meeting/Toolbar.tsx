@@ -14,6 +14,8 @@ interface Props {
   onPanel: (p: 'people' | 'chat' | null) => void;
   /** People waiting in the lobby, shown to moderators on the people button. */
   waiting: number;
+  /** Requests to speak (seminar), shown to moderators on the people button. */
+  requests?: number;
   /** Chat messages received while the chat panel was closed. */
   unread: number;
   onLeave: () => void;
@@ -26,12 +28,15 @@ interface Props {
   leaveLabel?: string;
 }
 
-export function Toolbar({ session, media, view, onView, panel, onPanel, waiting, unread, onLeave, cameraPublished = true, onCameraPublished, hideHostControls, leaveLabel }: Props) {
+export function Toolbar({ session, media, view, onView, panel, onPanel, waiting, requests = 0, unread, onLeave, cameraPublished = true, onCameraPublished, hideHostControls, leaveLabel }: Props) {
   const self = session.self!;
   const micOn = self.sources.includes('microphone');
   const camOn = self.sources.includes('camera');
   const sharing = self.sources.includes('screen');
   const hand = self.handRaisedAt !== null;
+  // A seminar attendee watches: no mic, camera or sharing, but may ask to speak.
+  const attendee = session.room?.mode === 'seminar' && !session.onStage;
+  const asked = self.speakRequestedAt !== null;
   const [error, setError] = useState('');
   const act = (fn: () => Promise<unknown>) => void fn().then(() => setError(''), (e: unknown) => setError(errorText(e)));
 
@@ -51,6 +56,8 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, waiting,
         // Audio → video upgrade: the first camera track is published, in the same session.
         await session.publishCamera(track);
         onCameraPublished?.();
+        // A camera turned off before (e.g. before a seminar) may still be paused at the server.
+        await session.setMuted('camera', false);
         return;
       }
       await session.replaceTrack('camera', track);
@@ -70,6 +77,7 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, waiting,
     const onKey = (e: KeyboardEvent) => {
       if (!e.ctrlKey && !e.metaKey) return;
       const k = e.key.toLowerCase();
+      if (attendee && (k === 'd' || k === 'e')) return;
       if (k === 'd') {
         e.preventDefault();
         toggleMic();
@@ -93,37 +101,45 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, waiting,
           {error}
         </span>
       )}
-      <button aria-pressed={!micOn} onClick={toggleMic} data-testid="mic-toggle" aria-keyshortcuts="Control+D" title={t('shortcutMic')}>
-        {micOn ? t('micOff') : t('micOn')}
-      </button>
-      <button aria-pressed={!camOn} onClick={toggleCam} data-testid="camera-toggle" aria-keyshortcuts="Control+E" title={t('shortcutCamera')}>
-        {camOn ? t('cameraOff') : t('cameraOn')}
-      </button>
-      <details class="devices">
-        <summary>{t('camera')} / {t('microphone')}</summary>
-        <DeviceSelect
-          kind="audioinput"
-          devices={media.devices}
-          value={media.micId}
-          onChange={(id) => act(async () => {
-            const tr = await media.selectMic(id);
-            if (tr) await session.replaceTrack('microphone', tr);
-          })}
-        />
-        <DeviceSelect
-          kind="videoinput"
-          devices={media.devices}
-          value={media.camId}
-          onChange={(id) => act(async () => {
-            const tr = await media.selectCam(id);
-            if (tr && cameraPublished) await session.replaceTrack('camera', tr);
-          })}
-        />
-      </details>
-      {'getDisplayMedia' in (navigator.mediaDevices ?? {}) && (
-        <button aria-pressed={sharing} onClick={toggleShare} data-testid="share-toggle">
-          {sharing ? t('stopShare') : t('shareScreen')}
+      {attendee ? (
+        <button aria-pressed={asked} onClick={() => act(() => session.requestToSpeak(!asked))} data-testid="ask-to-speak">
+          {asked ? t('cancelRequest') : t('askToSpeak')}
         </button>
+      ) : (
+        <>
+          <button aria-pressed={!micOn} onClick={toggleMic} data-testid="mic-toggle" aria-keyshortcuts="Control+D" title={t('shortcutMic')}>
+            {micOn ? t('micOff') : t('micOn')}
+          </button>
+          <button aria-pressed={!camOn} onClick={toggleCam} data-testid="camera-toggle" aria-keyshortcuts="Control+E" title={t('shortcutCamera')}>
+            {camOn ? t('cameraOff') : t('cameraOn')}
+          </button>
+          <details class="devices">
+            <summary>{t('camera')} / {t('microphone')}</summary>
+            <DeviceSelect
+              kind="audioinput"
+              devices={media.devices}
+              value={media.micId}
+              onChange={(id) => act(async () => {
+                const tr = await media.selectMic(id);
+                if (tr) await session.replaceTrack('microphone', tr);
+              })}
+            />
+            <DeviceSelect
+              kind="videoinput"
+              devices={media.devices}
+              value={media.camId}
+              onChange={(id) => act(async () => {
+                const tr = await media.selectCam(id);
+                if (tr && cameraPublished) await session.replaceTrack('camera', tr);
+              })}
+            />
+          </details>
+          {'getDisplayMedia' in (navigator.mediaDevices ?? {}) && (
+            <button aria-pressed={sharing} onClick={toggleShare} data-testid="share-toggle">
+              {sharing ? t('stopShare') : t('shareScreen')}
+            </button>
+          )}
+        </>
       )}
       <button
         aria-pressed={hand}
@@ -142,6 +158,11 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, waiting,
         {waiting > 0 && (
           <span class="badge" data-testid="lobby-count">
             {t('waitingCount', { count: waiting })}
+          </span>
+        )}
+        {requests > 0 && (
+          <span class="badge" data-testid="requests-count">
+            {t('requestsCount', { count: requests })}
           </span>
         )}
       </button>

@@ -10,6 +10,10 @@ export interface LocalMedia {
   camId: string;
   selectMic(id: string): Promise<MediaStreamTrack | null>;
   selectCam(id: string): Promise<MediaStreamTrack | null>;
+  /** Stop both devices (camera and microphone lights go out); `reopen` opens them again. */
+  release(): void;
+  /** Open the devices used last again, e.g. when a seminar attendee is back on stage. */
+  reopen(kinds: { audio: boolean; video: boolean }): Promise<{ mic: MediaStreamTrack | null; cam: MediaStreamTrack | null }>;
 }
 
 /** Camera and microphone with device selection; the app owns these tracks and stops them on unmount. */
@@ -20,6 +24,9 @@ export function useLocalMedia(opts: { video?: boolean } = {}): LocalMedia {
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [error, setError] = useState('');
   const tracks = useRef<MediaStreamTrack[]>([]);
+  const lastIds = useRef({ mic: '', cam: '' });
+  if (mic) lastIds.current.mic = mic.getSettings().deviceId ?? lastIds.current.mic;
+  if (cam) lastIds.current.cam = cam.getSettings().deviceId ?? lastIds.current.cam;
 
   const open = async (kind: 'audio' | 'video', deviceId?: string): Promise<MediaStreamTrack | null> => {
     try {
@@ -77,6 +84,21 @@ export function useLocalMedia(opts: { video?: boolean } = {}): LocalMedia {
         setCam(t);
       }
       return t;
+    },
+    release() {
+      for (const t of tracks.current) t.stop();
+      tracks.current = [];
+      setMic(null);
+      setCam(null);
+    },
+    async reopen(kinds) {
+      const [a, v] = await Promise.all([
+        kinds.audio ? open('audio', lastIds.current.mic || undefined) : Promise.resolve(null),
+        kinds.video ? open('video', lastIds.current.cam || undefined) : Promise.resolve(null),
+      ]);
+      if (a) setMic(a);
+      if (v) setCam(v);
+      return { mic: a, cam: v };
     },
   };
 }

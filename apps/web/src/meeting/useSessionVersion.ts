@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { MeetingSession } from '@convene/sdk';
 
-const EVENTS = ['participantsJoined', 'participantsLeft', 'participantUpdated', 'trackAdded', 'trackRemoved', 'activeSpeaker', 'room', 'lobby', 'state'] as const;
+const EVENTS = ['participantsJoined', 'participantsLeft', 'participantUpdated', 'trackAdded', 'trackRemoved', 'activeSpeaker', 'room', 'lobby', 'state', 'stage', 'speakRequests'] as const;
 
 /** Re-render on any session change; the session object itself holds the state. */
 export function useSessionVersion(session: MeetingSession): number {

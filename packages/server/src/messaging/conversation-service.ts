@@ -1,10 +1,10 @@
 import { callRecordSchema, ConveneError, MAX_GROUP_MEMBERS, MAX_MESSAGE_LENGTH, type CallRecord, type Conversation, type Message, type UserRef } from '@convene/protocol';
-import { sql, type Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import type { UserRecord } from '../services.ts';
 import type { DbSocialService } from '../social/social-service.ts';
 import type { Db } from '../store/database.ts';
 import { isUniqueViolation } from '../store/errors.ts';
-import type { Database } from '../store/schema.ts';
+import type { Database, MessagesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../support/clock.ts';
 import { randomId } from '../support/ids.ts';
 
@@ -336,19 +336,8 @@ export class DbConversationService {
   }
 }
 
-interface MessageRow {
-  id: string;
-  conversation_id: string;
-  seq: number;
-  sender_id: string | null;
-  client_msg_id: string | null;
-  kind: 'text' | 'call' | 'system';
-  text: string;
-  data: string | null;
-  sent_at: Date;
-  handle: string | null;
-  display_name: string | null;
-}
+/** A message row with its sender's public names (null for server-written messages). */
+type MessageRow = Omit<Selectable<MessagesTable>, 'call_id'> & { handle: string | null; display_name: string | null };
 
 function toMessage(row: MessageRow): Message {
   let call: CallRecord | null = null;

@@ -333,6 +333,26 @@ export class Room {
     this.broadcastParticipant(m);
   }
 
+  /** After a publish: each source is paused exactly when the client says it is muted. */
+  async syncPaused(m: Member, tracks: readonly { source: Source; paused?: boolean | undefined }[]): Promise<void> {
+    let changed = false;
+    for (const t of tracks) {
+      const paused = t.paused === true || m.mutedByHost.has(t.source);
+      if (paused !== m.paused.has(t.source)) changed = true;
+      if (paused) m.paused.add(t.source);
+      else m.paused.delete(t.source);
+      // New producers start unpaused in the worker: apply the pause to them.
+      if (paused) await this.pool.call('setSourcePaused', { routerId: m.routerId, peerId: m.id, source: t.source, paused: true });
+    }
+    for (const s of [...m.paused]) {
+      if (!tracks.some((t) => t.source === s)) {
+        m.paused.delete(s);
+        changed = true;
+      }
+    }
+    if (changed) this.broadcastParticipant(m);
+  }
+
   onMediaEvent(e: WorkerEvent): void {
     switch (e.event) {
       case 'produceradded':

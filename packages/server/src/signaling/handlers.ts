@@ -56,7 +56,10 @@ export const handlers: Handlers = {
     const { room, me } = joined(s);
     // Off stage, a client may still renegotiate down to nothing (after being moved off).
     if (!me.onStage && d.tracks.length > 0) throw new ConveneError('FORBIDDEN', 'only people on stage may publish; ask to speak first');
-    return ctx.pool.call('publish', { routerId: me.routerId, peerId: me.id, sdp: d.sdp, tracks: d.tracks });
+    const answer = await ctx.pool.call('publish', { routerId: me.routerId, peerId: me.id, sdp: d.sdp, tracks: d.tracks });
+    // The client's view of what is muted wins over a pause left from an earlier producer.
+    await room.syncPaused(me, d.tracks);
+    return answer;
   },
   async subscribe(s, d, ctx) {
     const { room, me } = joined(s);
