@@ -22,6 +22,12 @@ export const spaceSchema = z.object({
   speakerCount: z.number().int().nonnegative(),
   listenerCount: z.number().int().nonnegative(),
   link: z.string(),
+  /**
+   * The broadcast tier (HLS, docs/spaces.md): 'live' with the playlist URL once segments exist;
+   * 'starting' just after the Space opens; 'idle' when nobody is in it; 'off' (SPACE_HLS=off) or
+   * 'unavailable' (no ffmpeg on the server).
+   */
+  hls: z.object({ status: z.enum(['live', 'starting', 'idle', 'off', 'unavailable']), playlistUrl: z.string().nullable() }).optional(),
 });
 export type Space = z.infer<typeof spaceSchema>;
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config/config.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createInbox, type Inbox } from './inbox/compose.ts';
+import { HlsBroadcasts } from './broadcast/HlsBroadcasts.ts';
 import { SpaceService } from './spaces/space-service.ts';
 import { InMemoryRooms } from './rooms/RoomRegistry.ts';
 import { createServices } from './services-impl.ts';
@@ -22,6 +23,8 @@ export interface RunningServer {
   services: Services;
   /** Devices, message delivery and calls on this node. */
   inbox: Inbox;
+  /** Spaces' HLS broadcast tier. */
+  hls: HlsBroadcasts;
   close(): Promise<void>;
 }
 
@@ -46,7 +49,15 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     admission: { capacity: config.SPACE_WEBRTC_LISTENERS, perSecond: config.SPACE_JOINS_PER_SECOND },
   });
   const inbox = await createInbox(config, services, rooms, log);
-  const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces: new SpaceService(services.db, rooms, config.publicUrl) });
+  const hls = new HlsBroadcasts(
+    pool,
+    rooms,
+    { enabled: config.SPACE_HLS === 'on', ffmpeg: config.SPACE_HLS_FFMPEG, slots: config.SPACE_HLS_SLOTS, bitrateKbps: config.SPACE_HLS_BITRATE_KBPS },
+    log,
+  );
+  await hls.init();
+  const spaces = new SpaceService(services.db, rooms, config.publicUrl, undefined, (id) => hls.status(id));
+  const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces, hls });
   registerSignaling(app, { services, rooms, pool, metrics, log, calls: inbox.calls, hub: inbox.hub });
 
   // Media-plane gauges and counters are read from the workers when /metrics is scraped.
@@ -79,8 +90,10 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     log,
     services,
     inbox,
+    hls,
     async close() {
       await app.close();
+      await hls.close();
       await rooms.close();
       await pool.close();
       await services.close();

@@ -25,6 +25,14 @@ export const configSchema = z.object({
   SPACE_WEBRTC_LISTENERS: z.coerce.number().int().min(1).default(500),
   /** Listener admissions per second per Space: a join storm is let in at this pace, in order. */
   SPACE_JOINS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** Spaces' broadcast tier: the speakers' mixed audio as HLS at /hls/:spaceId/index.m3u8 (needs ffmpeg). */
+  SPACE_HLS: z.enum(['on', 'off']).default('on'),
+  /** ffmpeg executable for the HLS egress (Debian's `ffmpeg`; scripts/ffmpeg.sh installs it). */
+  SPACE_HLS_FFMPEG: z.string().min(1).default('ffmpeg'),
+  /** Speakers mixed at once (the most recently active ones); each is one RTP stream into ffmpeg. */
+  SPACE_HLS_SLOTS: z.coerce.number().int().min(1).max(8).default(4),
+  /** AAC bitrate of the broadcast, kbit/s. */
+  SPACE_HLS_BITRATE_KBPS: z.coerce.number().int().min(32).max(320).default(96),
   /** How long a callee's devices ring before the call counts as missed. */
   CALL_RING_SECONDS: z.coerce.number().min(1).max(300).default(45),
   /** Set the Secure flag on cookies (enable behind HTTPS). */

@@ -12,6 +12,7 @@ import type { Services } from '../services.ts';
 import { registerHttpRoutes } from './routes.ts';
 import type { Inbox } from '../inbox/compose.ts';
 import type { SpaceService } from '../spaces/space-service.ts';
+import type { HlsBroadcasts } from '../broadcast/HlsBroadcasts.ts';
 
 export interface AppContext {
   config: Config;
@@ -21,6 +22,8 @@ export interface AppContext {
   /** Real-time side of messaging and calls. */
   inbox: Inbox;
   spaces: SpaceService;
+  /** Spaces' HLS broadcast tier (absent: every /hls URL is 404). */
+  hls?: HlsBroadcasts;
 }
 
 /** Fastify instance with every HTTP route; signalling is registered by the caller. */
@@ -61,7 +64,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
     await app.register(fastifyStatic, { root: path.resolve(dist), wildcard: false });
     // SPA: unknown GETs outside the API fall back to index.html.
     app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/ws')) {
+      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/ws') && !req.url.startsWith('/hls/')) {
         return reply.sendFile('index.html');
       }
       return reply.status(404).send({ code: 'NOT_FOUND', message: 'not found' });

@@ -7,8 +7,9 @@ import { registerSocialRoutes } from './routes/social.ts';
 import { registerTurnRoutes } from './routes/turn.ts';
 import { registerPushRoutes } from './routes/push.ts';
 import { registerSpaceRoutes } from './routes/spaces.ts';
+import { registerHlsRoutes } from './routes/hls.ts';
 
-/** HTTP API: /api/auth/*, /api/me, /api/meetings/*, /api/users/*, /api/conversations/*. Described in docs/http-api.md. */
+/** HTTP API: /api/auth/*, /api/me, /api/meetings/*, /api/users/*, /api/conversations/*, /api/spaces, /hls/* (docs/spaces.md). Described in docs/http-api.md. */
 export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerAuthRoutes(app, ctx);
   registerMeetingRoutes(app, ctx);
@@ -17,4 +18,5 @@ export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void 
   registerTurnRoutes(app, ctx);
   registerPushRoutes(app, ctx);
   registerSpaceRoutes(app, ctx);
+  registerHlsRoutes(app, ctx);
 }

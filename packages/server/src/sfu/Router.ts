@@ -6,6 +6,7 @@ import { SafeEmitter } from './events.ts';
 import { Peer } from './Peer.ts';
 import type { MessagePort } from 'node:worker_threads';
 import type { MediaSource } from './MediaSource.ts';
+import { AudioEgress } from './egress/AudioEgress.ts';
 import { RouterPipe, type PipeHost } from './pipe/RouterPipe.ts';
 import type { PipeProducer } from './pipe/PipeProducer.ts';
 import type { Producer } from './Producer.ts';
@@ -36,6 +37,8 @@ export class Router extends SafeEmitter<RouterEvents> {
   readonly peers = new Map<string, Peer>();
   readonly pipeProducers = new Map<string, PipeProducer>();
   private readonly pipes = new Map<string, RouterPipe>();
+  /** Plain-RTP audio egress for the HLS broadcast (Spaces), if started. */
+  private egress: AudioEgress | null = null;
   readonly speaker = new ActiveSpeakerDetector();
   closed = false;
   private ticks = 0;
@@ -98,6 +101,7 @@ export class Router extends SafeEmitter<RouterEvents> {
     });
     peer.on('produceradded', (p) => {
       for (const pipe of this.pipes.values()) pipe.announce(p);
+      this.egress?.add(p);
       this.safeEmit('produceradded', peerId, p);
     });
     peer.on('producerclosed', (p) => {
@@ -129,6 +133,7 @@ export class Router extends SafeEmitter<RouterEvents> {
       localProducers: () => [...this.peers.values()].flatMap((p) => [...p.producers.values()]),
       addPipeProducer: (pp) => {
         this.pipeProducers.set(pp.id, pp);
+        this.egress?.add(pp);
         this.safeEmit('remoteproducer');
       },
       removePipeProducer: (id) => {
@@ -151,6 +156,25 @@ export class Router extends SafeEmitter<RouterEvents> {
     this.pipes.set(remoteRouterId, new RouterPipe(remoteRouterId, port, host));
   }
 
+  /** Every audio source of the room (local and piped), now and later, to plain RTP on `ports`. */
+  startAudioEgress(host: string, ports: number[]): void {
+    if (this.closed) throw new ConveneError('MEETING_ENDED', 'router closed');
+    this.stopAudioEgress();
+    const egress = new AudioEgress({ host, ports });
+    for (const peer of this.peers.values()) for (const p of peer.producers.values()) egress.add(p);
+    for (const pp of this.pipeProducers.values()) egress.add(pp);
+    this.egress = egress;
+  }
+
+  stopAudioEgress(): void {
+    this.egress?.close();
+    this.egress = null;
+  }
+
+  audioEgressState(): ReturnType<AudioEgress['state']> | null {
+    return this.egress?.state() ?? null;
+  }
+
   setSourcePaused(peerId: string, source: Source, paused: boolean): void {
     this.peer(peerId).setSourcePaused(source, paused);
   }
@@ -159,6 +183,7 @@ export class Router extends SafeEmitter<RouterEvents> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.stopAudioEgress();
     for (const pipe of this.pipes.values()) pipe.close();
     this.pipes.clear();
     for (const id of [...this.peers.keys()]) this.closePeer(id);

@@ -28,6 +28,8 @@ export class SpaceService {
     private readonly rooms: Pick<LiveRooms, 'get'>,
     private readonly publicUrl: string,
     private readonly now: Clock = systemClock,
+    /** Broadcast status of a Space (HlsBroadcasts.status); absent = no broadcast tier. */
+    private readonly hlsStatus?: (id: string) => NonNullable<Space['hls']>['status'],
   ) {}
 
   async create(host: UserRecord, body: CreateSpaceBody): Promise<Space> {
@@ -101,6 +103,12 @@ export class SpaceService {
       speakerCount: speakers,
       listenerCount: joined.length - speakers,
       link: `${this.publicUrl}/s/${r.id}`,
+      ...(this.hlsStatus ? { hls: this.hlsView(r.id) } : {}),
     };
+  }
+
+  private hlsView(id: string): NonNullable<Space['hls']> {
+    const status = this.hlsStatus!(id);
+    return { status, playlistUrl: status === 'live' ? `${this.publicUrl}/hls/${id}/index.m3u8` : null };
   }
 }

@@ -79,6 +79,16 @@ export class WorkerHost {
         this.router(x.routerId).peer(x.peerId).setViewport(x.tiles);
         return undefined as never;
       }
+      case 'startAudioEgress': {
+        const x = args as WorkerCalls['startAudioEgress']['args'];
+        this.router(x.routerId).startAudioEgress(x.host, x.ports);
+        return undefined as never;
+      }
+      case 'stopAudioEgress':
+        this.routers.get(a.routerId)?.stopAudioEgress();
+        return undefined as never;
+      case 'audioEgressState':
+        return (this.routers.get(a.routerId)?.audioEgressState() ?? null) as never;
       case 'stats':
         return this.stats() as never;
       default: {

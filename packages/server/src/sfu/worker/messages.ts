@@ -21,6 +21,11 @@ export interface WorkerCalls {
     args: { routerId: string; peerId: string; tiles: { consumerId: string; width: number; height: number }[] };
     result: void;
   };
+  /** Plain RTP of the room's audio (one stream per slot) to host:ports[i], for the HLS egress. */
+  startAudioEgress: { args: { routerId: string; host: string; ports: number[] }; result: void };
+  stopAudioEgress: { args: { routerId: string }; result: void };
+  /** Which source each egress slot carries, and packets sent (real and silence) per slot. */
+  audioEgressState: { args: { routerId: string }; result: { source: string | null; sent: number; silent: number }[] | null };
   stats: { args: Record<string, never>; result: WorkerStats };
 }
 export type WorkerMethod = keyof WorkerCalls;
