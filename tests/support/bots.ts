@@ -201,6 +201,36 @@ export class Bot {
     await this.session.publishMicrophone(track);
   }
 
+  /**
+   * A microphone that says what it is given: `say(pcm48k)` queues speech (48 kHz mono), played
+   * in real time; digital silence in between.
+   */
+  async publishVoice(): Promise<{ say: (pcm: Int16Array) => Promise<void> }> {
+    const source = new nonstandard.RTCAudioSource();
+    const track = source.createTrack();
+    this.tracks.push(track);
+    const queue: { pcm: Int16Array; at: number; done: () => void }[] = [];
+    const frame = new Int16Array(480);
+    this.timers.push(
+      setInterval(() => {
+        frame.fill(0);
+        const cur = queue[0];
+        if (cur) {
+          const n = Math.min(480, cur.pcm.length - cur.at);
+          frame.set(cur.pcm.subarray(cur.at, cur.at + n));
+          cur.at += n;
+          if (cur.at >= cur.pcm.length) {
+            queue.shift();
+            cur.done();
+          }
+        }
+        source.onData({ samples: frame, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 });
+      }, 10),
+    );
+    await this.session.publishMicrophone(track);
+    return { say: (pcm) => new Promise<void>((done) => queue.push({ pcm, at: 0, done })) };
+  }
+
   frames(pid: string): number {
     return this.framesFrom.get(pid) ?? 0;
   }

@@ -26,6 +26,8 @@ export const participantSchema = z.object({
   speakRequestedAt: z.number().nullable(),
   /** Seat on the stage, x and y in [-1, 1] (spatial audio places the voice there); null off stage. */
   stagePosition: z.object({ x: z.number(), y: z.number() }).nullable(),
+  /** Opted out of live captions: show "captions off for this speaker". */
+  captionsOff: z.boolean(),
 });
 export type Participant = z.infer<typeof participantSchema>;
 
@@ -38,6 +40,8 @@ export const roomStateSchema = z.object({
   mode: z.enum(['meeting', 'seminar']),
   /** Joined members who are not on stage (Space listeners, seminar attendees). */
   audienceCount: z.number().int().nonnegative(),
+  /** Live captions on, and in which language (BCP 47); null when off. */
+  captions: z.object({ language: z.string() }).nullable(),
   locked: z.boolean(),
   lobby: z.boolean(),
   allowSelfUnmute: z.boolean(),

@@ -118,6 +118,15 @@ export const requestSchemas = {
   /** An emoji reaction; rate-limited per person, broadcast in aggregated bursts. */
   react: { data: z.strictObject({ emoji: reactionSchema }), result: empty },
 
+  // ---- Live captions ----
+  /** Hosts of a meeting or Space, anyone in a call: captions on (in a language) or off. */
+  setCaptions: {
+    data: z.strictObject({ enabled: z.boolean(), language: z.string().min(2).max(35).default('en-US') }),
+    result: empty,
+  },
+  /** Do not caption me (my line shows "captions off for this speaker"). */
+  setCaptionsOptOut: { data: z.strictObject({ optOut: z.boolean() }), result: empty },
+
   // ---- Inbox: one per signed-in device, for messages and calls (not tied to a meeting) ----
   /** Register this connection as one of the user's devices: it receives messages and rings. */
   inboxAttach: { data: empty, result: z.object({ deviceId: z.string() }) },
@@ -186,6 +195,11 @@ export const notificationSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('stageChanged'), data: z.object({ onStage: z.boolean() }) }),
   /** Reactions in the last burst window, summed over everyone. */
   z.object({ method: z.literal('reactions'), data: z.object({ counts: z.record(z.string(), z.number().int().positive()) }) }),
+  /** A caption for what a participant is saying: partial while they speak, final per utterance. */
+  z.object({
+    method: z.literal('caption'),
+    data: z.object({ participantId: z.string(), kind: z.enum(['partial', 'final']), text: z.string(), at: z.number() }),
+  }),
   // ---- Inbox ----
   z.object({ method: z.literal('message'), data: z.object({ message: messageSchema }) }),
   /** Membership or title changed, or the conversation is new to this user: refetch it. */

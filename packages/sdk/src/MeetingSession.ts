@@ -252,6 +252,9 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
       case 'reactions':
         this.emit('reactions', n.data.counts);
         return;
+      case 'caption':
+        this.emit('caption', n.data);
+        return;
       // Inbox notifications go to InboxClient connections, never to a meeting's connection.
       case 'message':
       case 'conversationChanged':
@@ -616,6 +619,14 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
   }
   async react(emoji: Reaction): Promise<void> {
     await this.sig.request('react', { emoji });
+  }
+  /** Hosts (anyone in a call): live captions on in `language`, or off. */
+  async setCaptions(enabled: boolean, language = 'en-US'): Promise<void> {
+    await this.sig.request('setCaptions', { enabled, language });
+  }
+  /** Opt out of being captioned (or back in). */
+  async setCaptionsOptOut(optOut: boolean): Promise<void> {
+    await this.sig.request('setCaptionsOptOut', { optOut });
   }
   /** On stage: may publish (everyone in a meeting; Space speakers; seminar panelists). */
   get onStage(): boolean {

@@ -34,6 +34,8 @@ export type SessionEvents = {
   queue: [number, 'full' | 'busy'];
   /** I was brought on stage (may publish) or moved off it (my tracks were unpublished). */
   stage: [boolean];
+  /** Live caption of what a participant says (partial while speaking, final per utterance). */
+  caption: [{ participantId: string; kind: 'partial' | 'final'; text: string; at: number }];
   /** Reactions of the last burst, summed: emoji → count. */
   reactions: [Record<string, number>];
   /** Media transport state of this client ('connected', 'failed', …). */

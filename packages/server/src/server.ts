@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config/config.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createInbox, type Inbox } from './inbox/compose.ts';
+import { PocketSphinxEngine } from './captions/pocketsphinx.ts';
 import { HlsBroadcasts } from './broadcast/HlsBroadcasts.ts';
 import { SpaceService } from './spaces/space-service.ts';
 import { InMemoryRooms } from './rooms/RoomRegistry.ts';
@@ -47,6 +48,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     spreadAt: config.SFU_ROOM_SPREAD_AT,
     batchMs: 150,
     admission: { capacity: config.SPACE_WEBRTC_LISTENERS, perSecond: config.SPACE_JOINS_PER_SECOND },
+    captionEngine: new PocketSphinxEngine(),
   });
   const inbox = await createInbox(config, services, rooms, log);
   const hls = new HlsBroadcasts(
@@ -57,7 +59,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
   );
   await hls.init();
   const spaces = new SpaceService(services.db, rooms, config.publicUrl, undefined, (id) => hls.status(id));
-  const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces, hls });
+  const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces, hls, rooms });
   registerSignaling(app, { services, rooms, pool, metrics, log, calls: inbox.calls, hub: inbox.hub });
 
   // Media-plane gauges and counters are read from the workers when /metrics is scraped.
@@ -72,6 +74,9 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     metrics.producers.set(sum('producers'));
     metrics.consumers.set(sum('consumers'));
     metrics.participants.set(rooms.participantCount());
+    const captions = rooms.captionStats();
+    metrics.captionRooms.set(captions.rooms);
+    metrics.captionDropped.set(captions.droppedSeconds);
     advance(metrics.rtpForwarded, 'forwarded', sum('forwarded'));
     advance(metrics.nacks, 'retransmitted', sum('retransmitted'));
     advance(metrics.plis, 'plis', sum('plis'));

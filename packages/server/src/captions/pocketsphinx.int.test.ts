@@ -3,52 +3,16 @@
  * WAV at test time (Debian's flite); we stream it at real-time pace into PocketSphinx and
  * measure word recall and the delay from the end of speech to the final caption.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { hasFlite, recall, speak48k } from '../../../../tests/support/speech.ts';
 import type { CaptionEvent } from './engine.ts';
 import { PocketSphinxEngine } from './pocketsphinx.ts';
 import { Downsampler48to16 } from './resample.ts';
 
 const engine = new PocketSphinxEngine();
-const hasFlite = ['/usr/bin/flite', '/usr/local/bin/flite'].some((p) => fs.existsSync(p));
-
 export const SENTENCES = ['the quick brown fox jumps over the lazy dog', 'please call me back when you are free tomorrow'];
 
-/** 48 kHz mono PCM of `text` spoken by flite (as a browser or Opus decoder would hand it over). */
-export function speak48k(text: string, dir: string): Int16Array {
-  const wav = path.join(dir, `${text.length}-${Math.random().toString(36).slice(2)}.wav`);
-  execFileSync('flite', ['-voice', 'slt', '-t', text, '-o', wav]);
-  const raw = fs.readFileSync(wav);
-  // RIFF: find the "data" chunk; flite writes 16-bit mono at 8 or 16 kHz.
-  const rate = raw.readUInt32LE(24);
-  const dataAt = raw.indexOf('data', 12) + 8;
-  const pcm = new Int16Array(raw.buffer.slice(raw.byteOffset + dataAt, raw.byteOffset + raw.length - ((raw.length - dataAt) % 2)));
-  // Upsample to 48 kHz by sample repetition + the downsampler's low-pass later (test input only).
-  const factor = 48_000 / rate;
-  return Int16Array.from({ length: Math.floor(pcm.length * factor) }, (_, i) => pcm[Math.floor(i / factor)]!);
-}
-
-export function recall(expected: string, got: string): number {
-  const want = expected.split(/\s+/);
-  const have = got.toLowerCase().split(/\s+/);
-  let hit = 0;
-  for (const w of want) {
-    const i = have.indexOf(w);
-    if (i >= 0) {
-      hit++;
-      have.splice(i, 1);
-    }
-  }
-  return hit / want.length;
-}
-
 describe.runIf(engine.available() && hasFlite)('PocketSphinx caption engine', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convene-captions-'));
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
   it('streams partial then final captions for spoken sentences, with bounded latency and high recall', async () => {
     const stream = engine.open('en-US');
     const events: CaptionEvent[] = [];
@@ -57,7 +21,7 @@ describe.runIf(engine.available() && hasFlite)('PocketSphinx caption engine', ()
     const silence = new Int16Array(48_000); // 1 s
     const ends: number[] = [];
     for (const s of SENTENCES) {
-      const audio = speak48k(s, dir);
+      const audio = speak48k(s);
       // Real time: 100 ms chunks every 100 ms, then a second of silence ends the utterance.
       for (const chunk of [...chunks(audio), ...chunks(silence)]) {
         stream.write(down.process(chunk));

@@ -21,7 +21,7 @@ beforeAll(async () => {
   // No media here: the inbox's room registry is an empty one.
   const noRooms = { get: () => undefined, observe: () => undefined };
   const inbox = await createInbox(config, services, noRooms, log);
-  app = await buildHttpApp({ config, log, metrics: createMetrics(), services, inbox, spaces: new SpaceService(services.db, noRooms, config.publicUrl) });
+  app = await buildHttpApp({ config, log, metrics: createMetrics(), services, inbox, rooms: noRooms, spaces: new SpaceService(services.db, noRooms, config.publicUrl) });
 });
 afterAll(async () => {
   await app?.close();

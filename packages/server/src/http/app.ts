@@ -12,6 +12,7 @@ import type { Services } from '../services.ts';
 import { registerHttpRoutes } from './routes.ts';
 import type { Inbox } from '../inbox/compose.ts';
 import type { SpaceService } from '../spaces/space-service.ts';
+import type { LiveRooms } from '../rooms/RoomRegistry.ts';
 import type { HlsBroadcasts } from '../broadcast/HlsBroadcasts.ts';
 
 export interface AppContext {
@@ -24,6 +25,8 @@ export interface AppContext {
   spaces: SpaceService;
   /** Spaces' HLS broadcast tier (absent: every /hls URL is 404). */
   hls?: HlsBroadcasts;
+  /** Live rooms on this node (transcripts of live captions). */
+  rooms: Pick<LiveRooms, 'get'>;
 }
 
 /** Fastify instance with every HTTP route; signalling is registered by the caller. */

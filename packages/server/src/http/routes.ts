@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './app.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
-import { registerMeetingRoutes } from './routes/meetings.ts';
+import { registerMeetingRoutes, registerTranscriptRoute } from './routes/meetings.ts';
 import { registerSocialRoutes } from './routes/social.ts';
 import { registerTurnRoutes } from './routes/turn.ts';
 import { registerPushRoutes } from './routes/push.ts';
@@ -13,6 +13,7 @@ import { registerHlsRoutes } from './routes/hls.ts';
 export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerAuthRoutes(app, ctx);
   registerMeetingRoutes(app, ctx);
+  registerTranscriptRoute(app, ctx);
   registerSocialRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
   registerTurnRoutes(app, ctx);

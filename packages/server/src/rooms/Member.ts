@@ -32,6 +32,8 @@ export class Member {
   speakRequestedAt: number | null = null;
   speakSeq = 0;
   stagePosition: { x: number; y: number } | null = null;
+  /** Opted out of live captions. */
+  captionsOff = false;
   /** Reactions sent in the current second (rate limit). */
   reactionWindow = { start: 0, count: 0 };
 
@@ -64,6 +66,7 @@ export class Member {
       onStage: this.onStage,
       speakRequestedAt: this.speakRequestedAt,
       stagePosition: this.stagePosition,
+      captionsOff: this.captionsOff,
     };
   }
 }

@@ -5,6 +5,8 @@ import type { SfuPool } from '../sfu/SfuPool.ts';
 import type { WorkerEvent } from '../sfu/worker/messages.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { Admission, type AdmissionOptions } from './Admission.ts';
+import type { CaptionEngine } from '../captions/engine.ts';
+import { RoomCaptions } from '../captions/RoomCaptions.ts';
 import { Stage } from './Stage.ts';
 import { Member, type ClientLink } from './Member.ts';
 
@@ -22,6 +24,8 @@ export interface RoomOptions {
   batchMs: number;
   /** Space listeners: WebRTC seats and admissions per second (see Admission). */
   admission?: AdmissionOptions;
+  /** Speech recognition for live captions (none = captions unavailable). */
+  captionEngine?: CaptionEngine;
 }
 
 type RoomEventsHook = {
@@ -50,6 +54,8 @@ export class Room {
   /** Who may publish: Space speakers and listeners, seminar panelists and attendees. */
   readonly stage = new Stage(this);
   readonly admission: Admission;
+  /** Live captions, while on. */
+  captions: RoomCaptions | null = null;
   private pendingJoined = new Set<Member>();
   private pendingLeft: Participant[] = [];
   private batchTimer: NodeJS.Timeout | null = null;
@@ -90,6 +96,7 @@ export class Room {
       kind: this.meeting.kind,
       mode: this.stage.mode,
       audienceCount: this.stage.audienceCount(),
+      captions: this.captions ? { language: this.captions.language } : null,
       locked: this.locked,
       lobby: this.lobbyEnabled,
       allowSelfUnmute: this.allowSelfUnmute,
@@ -210,6 +217,7 @@ export class Room {
       this.stage.audienceChanged();
       this.admission.seatFreed();
     }
+    this.captions?.drop(m.id);
     this.hooks.onMemberLeft?.(this, m.user.id);
     if (this.members.size === 0) this.hooks.onEmpty(this);
   }
@@ -286,6 +294,44 @@ export class Room {
   }
 
   // ---- host controls (permission checks happen in the signalling layer) ----
+
+  /** Turn live captions on (in `language`) or off; the SFU's caption tap follows. */
+  async setCaptions(enabled: boolean, language: string): Promise<void> {
+    const engine = this.opts.captionEngine;
+    if (enabled) {
+      if (!engine?.available()) throw new ConveneError('FORBIDDEN', 'live captions are not available on this server');
+      if (!engine.languages.includes(language)) throw new ConveneError('BAD_REQUEST', `captions support ${engine.languages.join(', ')}`);
+      if (this.captions?.language === language) return;
+      await this.captions?.close();
+      this.captions = new RoomCaptions(
+        {
+          id: this.id,
+          captionable: (pid) => {
+            const m = this.members.get(pid);
+            return m && m.status === 'joined' && !m.captionsOff ? m.user.displayName : null;
+          },
+          broadcast: (n) => this.broadcast(n),
+        },
+        engine,
+        language,
+      );
+      await this.pool.call('startCaptionTap', { routerId: this.id });
+    } else {
+      if (!this.captions) return;
+      const c = this.captions;
+      this.captions = null;
+      await this.pool.call('stopCaptionTap', { routerId: this.id }).catch(() => undefined);
+      await c.close();
+    }
+    this.broadcastRoom();
+  }
+
+  setCaptionsOptOut(m: Member, optOut: boolean): void {
+    if (m.captionsOff === optOut) return;
+    m.captionsOff = optOut;
+    if (optOut) this.captions?.drop(m.id);
+    this.broadcastParticipant(m);
+  }
 
   /** The admission queue let this listener in. */
   async admitQueued(m: Member): Promise<void> {
@@ -384,6 +430,9 @@ export class Room {
       case 'quality':
         this.setQuality(e.peerId, e.score);
         return;
+      case 'audiopacket':
+        this.captions?.packet(e.peerId, e.payload);
+        return;
       default: {
         const never: never = e;
         this.log.warn({ e: never }, 'unknown media event');
@@ -411,6 +460,8 @@ export class Room {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.stage.close();
     this.admission.close();
+    void this.captions?.close();
+    this.captions = null;
     for (const m of this.members.values()) if (m.graceTimer) clearTimeout(m.graceTimer);
     this.members.clear();
     await Promise.all(this.routers.map((id) => this.pool.closeRouter(id).catch(() => undefined)));

@@ -55,6 +55,18 @@ export class InMemoryRooms implements LiveRooms {
     this.observers.push(o);
   }
 
+  /** Live-caption load: rooms captioning and audio seconds their engines dropped. */
+  captionStats(): { rooms: number; droppedSeconds: number } {
+    let rooms = 0;
+    let dropped = 0;
+    for (const r of this.rooms.values()) {
+      if (!r.captions) continue;
+      rooms++;
+      dropped += r.captions.droppedSamples / 16_000;
+    }
+    return { rooms, droppedSeconds: dropped };
+  }
+
   participantCount(): number {
     let n = 0;
     for (const r of this.rooms.values()) n += r.joined().length;

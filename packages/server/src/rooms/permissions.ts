@@ -14,7 +14,8 @@ export type HostAction =
   | 'endMeeting'
   | 'stage'
   | 'seminar'
-  | 'block';
+  | 'block'
+  | 'captions';
 
 const COHOST: ReadonlySet<HostAction> = new Set([
   'admit',
@@ -28,6 +29,7 @@ const COHOST: ReadonlySet<HostAction> = new Set([
   'stage',
   'seminar',
   'block',
+  'captions',
 ]);
 
 export function can(role: Role, action: HostAction): boolean {

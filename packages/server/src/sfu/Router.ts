@@ -7,6 +7,7 @@ import { Peer } from './Peer.ts';
 import type { MessagePort } from 'node:worker_threads';
 import type { MediaSource } from './MediaSource.ts';
 import { AudioEgress } from './egress/AudioEgress.ts';
+import { CaptionTap } from './egress/CaptionTap.ts';
 import { RouterPipe, type PipeHost } from './pipe/RouterPipe.ts';
 import type { PipeProducer } from './pipe/PipeProducer.ts';
 import type { Producer } from './Producer.ts';
@@ -20,6 +21,8 @@ export type RouterEvents = {
   activespeaker: [peerId: string | null];
   quality: [peerId: string, score: number];
   transportstate: [peerId: string, direction: 'send' | 'recv', state: TransportState];
+  /** Captions: one microphone packet (Opus payload). */
+  audiopacket: [peerId: string, payload: Uint8Array];
   close: [];
 };
 
@@ -39,6 +42,8 @@ export class Router extends SafeEmitter<RouterEvents> {
   private readonly pipes = new Map<string, RouterPipe>();
   /** Plain-RTP audio egress for the HLS broadcast (Spaces), if started. */
   private egress: AudioEgress | null = null;
+  /** Microphone audio to the main thread for live captions, if started. */
+  private captionTap: CaptionTap | null = null;
   readonly speaker = new ActiveSpeakerDetector();
   closed = false;
   private ticks = 0;
@@ -102,6 +107,7 @@ export class Router extends SafeEmitter<RouterEvents> {
     peer.on('produceradded', (p) => {
       for (const pipe of this.pipes.values()) pipe.announce(p);
       this.egress?.add(p);
+      this.captionTap?.add(p);
       this.safeEmit('produceradded', peerId, p);
     });
     peer.on('producerclosed', (p) => {
@@ -134,6 +140,7 @@ export class Router extends SafeEmitter<RouterEvents> {
       addPipeProducer: (pp) => {
         this.pipeProducers.set(pp.id, pp);
         this.egress?.add(pp);
+        this.captionTap?.add(pp);
         this.safeEmit('remoteproducer');
       },
       removePipeProducer: (id) => {
@@ -166,6 +173,20 @@ export class Router extends SafeEmitter<RouterEvents> {
     this.egress = egress;
   }
 
+  startCaptionTap(): void {
+    if (this.closed) throw new ConveneError('MEETING_ENDED', 'router closed');
+    if (this.captionTap) return;
+    const tap = new CaptionTap((peerId, payload) => this.safeEmit('audiopacket', peerId, payload));
+    for (const peer of this.peers.values()) for (const p of peer.producers.values()) tap.add(p);
+    for (const pp of this.pipeProducers.values()) tap.add(pp);
+    this.captionTap = tap;
+  }
+
+  stopCaptionTap(): void {
+    this.captionTap?.close();
+    this.captionTap = null;
+  }
+
   stopAudioEgress(): void {
     this.egress?.close();
     this.egress = null;
@@ -184,6 +205,7 @@ export class Router extends SafeEmitter<RouterEvents> {
     this.closed = true;
     clearInterval(this.timer);
     this.stopAudioEgress();
+    this.stopCaptionTap();
     for (const pipe of this.pipes.values()) pipe.close();
     this.pipes.clear();
     for (const id of [...this.peers.keys()]) this.closePeer(id);

@@ -207,6 +207,18 @@ export const handlers: Handlers = {
     room.stage.react(me, d.emoji);
     return ok;
   },
+  async setCaptions(s, d) {
+    const { room, me } = joined(s);
+    // In a call either side may turn captions on; in meetings and Spaces, hosts and co-hosts.
+    if (room.meeting.kind !== 'call' && !can(me.role, 'captions')) throw new ConveneError('FORBIDDEN', 'only hosts may turn captions on or off');
+    await room.setCaptions(d.enabled, d.language);
+    return ok;
+  },
+  async setCaptionsOptOut(s, d) {
+    const { room, me } = joined(s);
+    room.setCaptionsOptOut(me, d.optOut);
+    return ok;
+  },
   async inboxAttach(s, _d, ctx) {
     s.deviceId ??= ctx.hub.attach(s.user.id, s.link);
     return { deviceId: s.deviceId };

@@ -57,3 +57,24 @@ export function registerMeetingRoutes(app: FastifyInstance, ctx: AppContext): vo
       .send(ics);
   });
 }
+
+/**
+ * GET /api/meetings/:id/transcript?format=txt|vtt — the live captions' transcript of a room
+ * that is live on this node (hosts and co-hosts; in a call, any participant). 404 otherwise.
+ */
+export function registerTranscriptRoute(app: FastifyInstance, ctx: AppContext): void {
+  app.get<{ Params: { id: string }; Querystring: { format?: string } }>('/api/meetings/:id/transcript', async (req, reply) => {
+    const user = await requireUser(ctx.services, req);
+    const id = parseOrBadRequest(meetingIdSchema, req.params.id);
+    const room = ctx.rooms.get(id);
+    const me = room?.joined().find((m) => m.user.id === user.id);
+    const allowed = me && (me.role !== 'participant' || room?.meeting.kind === 'call');
+    if (!room?.captions || !allowed) throw new ConveneError('NOT_FOUND', 'no live transcript here');
+    const vtt = req.query.format === 'vtt';
+    void reply
+      .header('content-type', vtt ? 'text/vtt; charset=utf-8' : 'text/plain; charset=utf-8')
+      .header('content-disposition', `attachment; filename="transcript.${vtt ? 'vtt' : 'txt'}"`)
+      .header('cache-control', 'no-store');
+    return vtt ? room.captions.vtt() : room.captions.text();
+  });
+}

@@ -79,6 +79,12 @@ export class WorkerHost {
         this.router(x.routerId).peer(x.peerId).setViewport(x.tiles);
         return undefined as never;
       }
+      case 'startCaptionTap':
+        this.router(a.routerId).startCaptionTap();
+        return undefined as never;
+      case 'stopCaptionTap':
+        this.routers.get(a.routerId)?.stopCaptionTap();
+        return undefined as never;
       case 'startAudioEgress': {
         const x = args as WorkerCalls['startAudioEgress']['args'];
         this.router(x.routerId).startAudioEgress(x.host, x.ports);
@@ -106,6 +112,7 @@ export class WorkerHost {
     );
     r.on('producerclosed', (peerId, p) => this.emit({ event: 'producerclosed', routerId, peerId, producerId: p.id, source: p.source }));
     r.on('activespeaker', (peerId) => this.emit({ event: 'activespeaker', routerId, peerId }));
+    r.on('audiopacket', (peerId, payload) => this.emit({ event: 'audiopacket', routerId, peerId, payload }));
     r.on('quality', (peerId, score) => this.emit({ event: 'quality', routerId, peerId, score }));
     r.on('remoteproducer', () => this.emit({ event: 'remoteproducer', routerId }));
     r.on('transportstate', (peerId, direction, state) => this.emit({ event: 'transportstate', routerId, peerId, direction, state }));

@@ -22,6 +22,9 @@ export interface WorkerCalls {
     result: void;
   };
   /** Plain RTP of the room's audio (one stream per slot) to host:ports[i], for the HLS egress. */
+  /** Live captions: send the room's microphone packets to the main thread (`audiopacket` events). */
+  startCaptionTap: { args: { routerId: string }; result: void };
+  stopCaptionTap: { args: { routerId: string }; result: void };
   startAudioEgress: { args: { routerId: string; host: string; ports: number[] }; result: void };
   stopAudioEgress: { args: { routerId: string }; result: void };
   /** Which source each egress slot carries, and packets sent (real and silence) per slot. */
@@ -47,6 +50,7 @@ export type WorkerEvent =
   | { event: 'produceradded'; routerId: string; peerId: string; producerId: string; kind: 'audio' | 'video'; source: Source }
   | { event: 'producerclosed'; routerId: string; peerId: string; producerId: string; source: Source }
   | { event: 'activespeaker'; routerId: string; peerId: string | null }
+  | { event: 'audiopacket'; routerId: string; peerId: string; payload: Uint8Array }
   | { event: 'quality'; routerId: string; peerId: string; score: number }
   | { event: 'remoteproducer'; routerId: string }
   | { event: 'transportstate'; routerId: string; peerId: string; direction: 'send' | 'recv'; state: TransportState };

@@ -1,0 +1,86 @@
+/**
+ * Live captions through the whole path: a Node participant speaks flite sentences as Opus
+ * through the SFU; the server decodes, recognises (PocketSphinx) and sends partial and final
+ * captions to the room, attributed to the speaker; opted-out and muted speakers are not captioned;
+ * the host downloads the transcript.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '@convene/server';
+import { PocketSphinxEngine } from '../../packages/server/src/captions/pocketsphinx.ts';
+import { Bot, createUser, eventually } from '../support/bots.ts';
+import { testServer } from '../support/server.ts';
+import { hasFlite, recall, speak48k } from '../support/speech.ts';
+
+type Caption = { participantId: string; kind: 'partial' | 'final'; text: string; at: number };
+const SENTENCE = 'please call me back when you are free tomorrow';
+
+describe.runIf(new PocketSphinxEngine().available() && hasFlite)('live captions', () => {
+  let server: RunningServer;
+  const bots: Bot[] = [];
+  beforeAll(async () => {
+    server = await testServer({ SFU_WORKERS: '1' });
+  });
+  afterAll(async () => {
+    await Promise.all(bots.map((b) => b.close()));
+    await server?.close();
+  });
+
+  it('captions a speaker (partials, then a final attributed to them), skips opted-out and muted speakers, and serves the transcript', async () => {
+    const hostUser = await createUser(server.url, 'caphost');
+    const meeting = await hostUser.api.createMeeting({ title: 'Captioned' });
+    const host = await Bot.join(server.url, hostUser, meeting.id, { video: false, audio: false });
+    const speaker = await Bot.join(server.url, await createUser(server.url, 'capspk'), meeting.id, { video: false, audio: false });
+    const listener = await Bot.join(server.url, await createUser(server.url, 'caplis'), meeting.id, { video: false, audio: false });
+    bots.push(host, speaker, listener);
+    const voice = await speaker.publishVoice();
+    const speakerId = speaker.session.self!.id;
+    const got: Caption[] = [];
+    listener.session.on('caption', (c) => got.push(c));
+
+    await expect(listener.session.setCaptions(true)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await host.session.setCaptions(true, 'en-US');
+    await eventually(() => listener.session.room?.captions?.language === 'en-US', 5_000, 'captions on for everyone');
+
+    const audio = speak48k(SENTENCE);
+    await voice.say(audio);
+    const ended = Date.now();
+    await eventually(() => got.some((c) => c.kind === 'final'), 10_000, 'a final caption');
+    const final = got.find((c) => c.kind === 'final')!;
+    const r = recall(SENTENCE, final.text);
+    console.log(`caption through the SFU: "${final.text}" recall ${r.toFixed(2)}, end of speech → final ${final.at - ended} ms, ${got.filter((c) => c.kind === 'partial').length} partials`);
+    expect(final.participantId).toBe(speakerId);
+    expect(got.filter((c) => c.kind === 'partial' && c.at < final.at).length).toBeGreaterThan(0);
+    expect(r).toBeGreaterThanOrEqual(0.6);
+    expect(final.at - ended).toBeLessThan(3000);
+
+    // Opted out: nothing for this speaker, and everyone can show "captions off for this speaker".
+    await speaker.session.setCaptionsOptOut(true);
+    await eventually(() => listener.session.participants.get(speakerId)?.captionsOff === true, 5_000, 'opt-out visible');
+    const n1 = got.length;
+    await voice.say(audio);
+    await new Promise((res) => setTimeout(res, 2000));
+    expect(got.length).toBe(n1);
+
+    // Back in, but muted: still nothing.
+    await speaker.session.setCaptionsOptOut(false);
+    await speaker.session.setMuted('microphone', true);
+    const n2 = got.length;
+    await voice.say(audio);
+    await new Promise((res) => setTimeout(res, 2000));
+    expect(got.length).toBe(n2);
+
+    // The host downloads the transcript; other participants may not.
+    const get = (token: string, format: string) => fetch(`${server.url}/api/meetings/${meeting.id}/transcript?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
+    const txt = await get(hostUser.token, 'txt');
+    expect(txt.status).toBe(200);
+    expect(await txt.text()).toContain(final.text);
+    const vtt = await (await get(hostUser.token, 'vtt')).text();
+    expect(vtt.startsWith('WEBVTT')).toBe(true);
+    expect(vtt).toMatch(/\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}/);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/convene_caption_rooms 1/);
+
+    await host.session.setCaptions(false);
+    await eventually(() => listener.session.room?.captions === null, 5_000, 'captions off');
+  }, 60_000);
+});
