@@ -8,6 +8,7 @@ import { Bot, createUser, eventually } from '../tests/support/bots.ts';
 import { ServerProcess, cores } from '../tests/support/serverProcess.ts';
 import { callsScenario, printCalls, type CallsResult } from './calls.ts';
 import { printSpaces, spaceScenario, stormScenario, type SpaceResult, type StormResult } from './spaces.ts';
+import { captionsScenario, printCaptions, type CaptionResult } from './captions.ts';
 
 interface Result {
   scenario: string;
@@ -158,6 +159,7 @@ const results: Result[] = [];
 const callResults: CallsResult[] = [];
 const spaceResults: SpaceResult[] = [];
 const stormResults: StormResult[] = [];
+const captionResults: CaptionResult[] = [];
 for (const s of scenarios) {
   const [kind, nStr] = s.split('-');
   const n = Number(nStr);
@@ -167,6 +169,12 @@ for (const s of scenarios) {
     ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   });
   try {
+    if (kind === 'captions') {
+      const r = await captionsScenario(server, n);
+      captionResults.push(r);
+      console.log(JSON.stringify(r));
+      continue;
+    }
     if (kind === 'space') {
       const r = await spaceScenario(server, n, WINDOW_MS);
       spaceResults.push(r);
@@ -205,4 +213,5 @@ if (results.length > 0) {
 }
 printCalls(callResults);
 printSpaces(spaceResults, stormResults);
+printCaptions(captionResults);
 process.exit(0);

@@ -226,8 +226,9 @@ describe('Space stage follows the speaker', () => {
     expect(speaker()).toBe(bId);
     expect(changes.map((c) => c.id)).not.toContain(hostId);
     console.log(`active speaker followed the talker in ${toA} ms (A) and ${toB} ms (B)`);
-    // ~0.6–0.9 s on a quiet machine; the bound leaves room for a loaded CI run.
-    expect(toA).toBeLessThan(2000);
-    expect(toB).toBeLessThan(2000);
+    // 0.6–0.9 s when this file runs alone (docs/spaces.md); in the full suite other projects load
+    // the 2 cores (2.6 s seen once), so the bound here only guards against a detector that stalls.
+    expect(toA).toBeLessThan(4000);
+    expect(toB).toBeLessThan(4000);
   });
 });
