@@ -97,6 +97,7 @@ function InCall(p: {
   return (
     <MeetingRoom
       session={p.session}
+      meetingId={p.cur.call?.meetingId ?? ''}
       user={p.user}
       media={p.media}
       waiting={[]}

@@ -121,6 +121,7 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
     return (
       <MeetingRoom
         session={session}
+        meetingId={meetingId}
         user={user}
         media={media}
         waiting={waiting}

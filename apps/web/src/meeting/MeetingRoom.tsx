@@ -9,7 +9,11 @@ import { chooseMainTile } from './mainTile.ts';
 import { JoinLeaveBatcher } from './notifications.ts';
 import { PeoplePanel } from './PeoplePanel.tsx';
 import { Tile } from './Tile.tsx';
-import { Toolbar } from './Toolbar.tsx';
+import { Toolbar, type Panel } from './Toolbar.tsx';
+import { CaptionControls } from '../captions/CaptionControls.tsx';
+import { CaptionOverlay } from '../captions/CaptionOverlay.tsx';
+import { TranscriptPanel } from '../captions/TranscriptPanel.tsx';
+import { useCaptions } from '../captions/useCaptions.ts';
 import type { LocalMedia } from './useLocalMedia.ts';
 import { useSessionVersion } from './useSessionVersion.ts';
 import { AudioSink } from './VideoView.tsx';
@@ -17,6 +21,8 @@ import { useTilePositions } from '../audio/useSpatialPositions.ts';
 
 interface Props {
   session: MeetingSession;
+  /** The room's id (transcript downloads). */
+  meetingId: string;
   user: User;
   media: LocalMedia;
   /** Lobby (hosts and co-hosts). */
@@ -35,10 +41,10 @@ interface Props {
   };
 }
 
-export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, call, cameraPublished, onCameraPublished }: Props) {
+export function MeetingRoom({ session, meetingId, media, waiting, reconnecting, onLeave, call, cameraPublished, onCameraPublished }: Props) {
   useSessionVersion(session);
   const [view, setView] = useState<'speaker' | 'grid'>('speaker');
-  const [panel, setPanel] = useState<'people' | 'chat' | null>(null);
+  const [panel, setPanel] = useState<Panel | null>(null);
   const [unread, setUnread] = useState(0);
   const chatOpen = useRef(false);
   chatOpen.current = panel === 'chat';
@@ -67,6 +73,8 @@ export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, ca
     setActivity((x) => [...x.slice(-49), `${new Date().toLocaleTimeString()} ${text}`]);
     setTimeout(() => setToasts((x) => x.filter((y) => y.id !== id)), 5000);
   };
+
+  const captions = useCaptions(session, toast);
 
   const knownRequests = useRef(new Set(session.speakRequests.map((p) => p.id)));
   const mode = useRef(session.room?.mode ?? 'meeting');
@@ -166,9 +174,11 @@ export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, ca
             {screens.map((s) => tile(others.find((p) => p.id === s.participantId) ?? self, { video: s }))}
           </div>
         )}
+        <CaptionOverlay session={session} captions={captions} />
       </main>
       {panel === 'people' && <PeoplePanel session={session} waiting={waiting} pinnedId={pinnedId} onPin={setPinnedId} activity={activity} onClose={() => setPanel(null)} />}
       {panel === 'chat' && <ChatPanel session={session} onClose={() => setPanel(null)} />}
+      {panel === 'transcript' && <TranscriptPanel session={session} meetingId={meetingId} captions={captions} onClose={() => setPanel(null)} />}
       <Toolbar
         session={session}
         media={media}
@@ -183,7 +193,9 @@ export function MeetingRoom({ session, media, waiting, reconnecting, onLeave, ca
         {...(call
           ? { leaveLabel: call.leaveLabel, hideHostControls: true, cameraPublished: call.cameraPublished, onCameraPublished: call.onCameraPublished }
           : { ...(cameraPublished === undefined ? {} : { cameraPublished }), ...(onCameraPublished ? { onCameraPublished } : {}) })}
-      />
+      >
+        <CaptionControls session={session} captions={captions} transcriptOpen={panel === 'transcript'} onTranscript={() => setPanel(panel === 'transcript' ? null : 'transcript')} />
+      </Toolbar>
       {tracks
         .filter((x) => x.kind === 'audio')
         .map((x) => (

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { MeetingSession } from '@convene/sdk';
 import { t } from '../i18n/index.ts';
@@ -11,8 +12,8 @@ interface Props {
   media: LocalMedia;
   view: 'speaker' | 'grid';
   onView: (v: 'speaker' | 'grid') => void;
-  panel: 'people' | 'chat' | null;
-  onPanel: (p: 'people' | 'chat' | null) => void;
+  panel: Panel | null;
+  onPanel: (p: Panel | null) => void;
   /** People waiting in the lobby, shown to moderators on the people button. */
   waiting: number;
   /** Requests to speak (seminar), shown to moderators on the people button. */
@@ -27,9 +28,13 @@ interface Props {
   hideHostControls?: boolean;
   /** Label of the leave button (calls say "Hang up"). */
   leaveLabel?: string;
+  /** More controls before leave (captions). */
+  children?: ComponentChildren;
 }
 
-export function Toolbar({ session, media, view, onView, panel, onPanel, waiting, requests = 0, unread, onLeave, cameraPublished = true, onCameraPublished, hideHostControls, leaveLabel }: Props) {
+export type Panel = 'people' | 'chat' | 'transcript';
+
+export function Toolbar({ session, media, view, onView, panel, onPanel, waiting, requests = 0, unread, onLeave, cameraPublished = true, onCameraPublished, hideHostControls, leaveLabel, children }: Props) {
   const self = session.self!;
   const micOn = self.sources.includes('microphone');
   const camOn = self.sources.includes('camera');
@@ -176,6 +181,7 @@ export function Toolbar({ session, media, view, onView, panel, onPanel, waiting,
           </span>
         )}
       </button>
+      {children}
       <button class="danger" onClick={onLeave} data-testid="leave">
         {leaveLabel ?? t('leave')}
       </button>

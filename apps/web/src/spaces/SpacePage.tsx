@@ -68,7 +68,7 @@ export function SpacePage({ user, spaceId }: { user: User; spaceId: string }) {
     }
   }, [spaceId]);
 
-  if (session && (state === 'joined' || state === 'reconnecting')) return <SpaceRoom session={session} user={user} info={info ?? null} reconnecting={state === 'reconnecting'} />;
+  if (session && (state === 'joined' || state === 'reconnecting')) return <SpaceRoom session={session} spaceId={spaceId} user={user} info={info ?? null} reconnecting={state === 'reconnecting'} />;
   if (session && state === 'queued') return <QueuedNotice session={session} />;
   if (session && state !== 'connecting' && state !== 'lobby') {
     const text = { removed: t('spaceRemoved'), ended: t('spaceEnded'), denied: t('spaceRemoved'), left: t('spaceLeft') }[state as 'removed'] ?? t('spaceLeft');

@@ -6,6 +6,10 @@ import type { User } from '../app/App.tsx';
 import { navigate } from '../app/router.tsx';
 import { t } from '../i18n/index.ts';
 import { ChatPanel } from '../meeting/ChatPanel.tsx';
+import { CaptionControls } from '../captions/CaptionControls.tsx';
+import { CaptionOverlay } from '../captions/CaptionOverlay.tsx';
+import { TranscriptPanel } from '../captions/TranscriptPanel.tsx';
+import { useCaptions } from '../captions/useCaptions.ts';
 import { Tile } from '../meeting/Tile.tsx';
 import { useSessionVersion } from '../meeting/useSessionVersion.ts';
 import { AudioSink } from '../meeting/VideoView.tsx';
@@ -18,16 +22,17 @@ import { useSeatPositions } from '../audio/useSpatialPositions.ts';
 
 interface Props {
   session: MeetingSession;
+  spaceId: string;
   user: User;
   info: Space | null;
   reconnecting: boolean;
 }
 
 /** Inside a Space: the stage, the big video of whoever speaks, reactions, comments, controls. */
-export function SpaceRoom({ session, info, reconnecting }: Props) {
+export function SpaceRoom({ session, spaceId, info, reconnecting }: Props) {
   useSessionVersion(session);
   const media = useSpaceMedia(session);
-  const [panel, setPanel] = useState<'people' | 'chat' | null>(null);
+  const [panel, setPanel] = useState<'people' | 'chat' | 'transcript' | null>(null);
   const [unread, setUnread] = useState(0);
   const [error, setError] = useState('');
   const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
@@ -41,6 +46,7 @@ export function SpaceRoom({ session, info, reconnecting }: Props) {
     setToasts((x) => [...x.slice(-2), { id, text }]);
     setTimeout(() => setToasts((x) => x.filter((y) => y.id !== id)), 5000);
   };
+  const captions = useCaptions(session, toast);
   const act = (fn: () => Promise<unknown>) => void fn().then(() => setError(''), (e: unknown) => setError(errorText(e)));
 
   // Hosts hear about every new request; everyone hears about their own stage changes.
@@ -149,9 +155,11 @@ export function SpaceRoom({ session, info, reconnecting }: Props) {
           </p>
         )}
         <ReactionOverlay session={session} />
+        <CaptionOverlay session={session} captions={captions} />
       </main>
       {panel === 'people' && moderator && <SpacePeoplePanel session={session} onClose={() => setPanel(null)} />}
       {panel === 'chat' && <ChatPanel session={session} onClose={() => setPanel(null)} />}
+      {panel === 'transcript' && <TranscriptPanel session={session} meetingId={spaceId} captions={captions} onClose={() => setPanel(null)} />}
       <nav class="toolbar space-controls" aria-label={t('spaceControls')}>
         {onStage ? (
           <>
@@ -186,6 +194,7 @@ export function SpaceRoom({ session, info, reconnecting }: Props) {
             )}
           </button>
         )}
+        <CaptionControls session={session} captions={captions} transcriptOpen={panel === 'transcript'} onTranscript={() => setPanel(panel === 'transcript' ? null : 'transcript')} />
         <button class="danger" onClick={leave} data-testid="leave">
           {t('leaveSpace')}
         </button>

@@ -13,6 +13,7 @@ const p = (id: string, over: Partial<Participant> = {}): Participant => ({
   onStage: true,
   speakRequestedAt: null,
   stagePosition: null,
+  captionsOff: false,
   ...over,
 });
 
