@@ -33,6 +33,11 @@ export function spacePath(spaceId: string): string {
   return `/s/${encodeURIComponent(spaceId)}`;
 }
 
+/** A Space opened to listen to its broadcast (HLS) only, without taking a WebRTC seat. */
+export function broadcastPath(spaceId: string): string {
+  return `${spacePath(spaceId)}?listen=broadcast`;
+}
+
 export function messagesPath(conversationId?: string | null): string {
   return conversationId ? `/messages/${encodeURIComponent(conversationId)}` : '/messages';
 }

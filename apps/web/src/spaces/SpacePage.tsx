@@ -4,19 +4,29 @@ import type { Space } from '@convene/protocol';
 import { api, errorText } from '../app/api.ts';
 import type { User } from '../app/App.tsx';
 import { Link, navigate } from '../app/router.tsx';
-import { spacePath } from '../app/routes.ts';
+import { broadcastPath, spacePath } from '../app/routes.ts';
 import { t } from '../i18n/index.ts';
+import { BroadcastPlayer, broadcastOffered } from './BroadcastPlayer.tsx';
+import { isBroadcastOnly } from './broadcast.ts';
 import { SpaceRoom } from './SpaceRoom.tsx';
 
-/** A full or busy Space: our place in line, updated live; we are let in automatically. */
-function QueuedNotice({ session }: { session: MeetingSession }) {
+/**
+ * A full or busy Space: our place in line, updated live; we are let in automatically. While it is
+ * full (no WebRTC seat), we hear the broadcast meanwhile; it stops when we are admitted.
+ */
+function QueuedNotice({ session, spaceId, info }: { session: MeetingSession; spaceId: string; info: Space | null }) {
   const [queue, setQueue] = useState(session.queue);
   useEffect(() => session.on('queue', (position, reason) => setQueue({ position, reason })), [session]);
+  const broadcast = queue?.reason === 'full' && broadcastOffered(info?.hls);
   return (
     <main class="page narrow center">
-      <p role="status" aria-live="polite" data-testid="space-queued">
-        {queue?.reason === 'full' ? t('spaceFull') : t('spaceBusy')} {queue ? t('queuePosition', { n: queue.position }) : ''}
-      </p>
+      {broadcast ? (
+        <BroadcastPlayer spaceId={spaceId} hls={info?.hls} message={t('broadcastQueued', { n: queue.position })} />
+      ) : (
+        <p role="status" aria-live="polite" data-testid="space-queued">
+          {queue?.reason === 'full' ? t('spaceFull') : t('spaceBusy')} {queue ? t('queuePosition', { n: queue.position }) : ''}
+        </p>
+      )}
       <button onClick={() => void session.leave().then(() => navigate('/spaces'))}>{t('leaveSpace')}</button>
     </main>
   );
@@ -32,6 +42,11 @@ export function openSpace(id: string): void {
   navigate(spacePath(id));
 }
 
+/** Opened from the list's "Listen via broadcast": the broadcast only, no WebRTC seat. */
+export function openBroadcast(id: string): void {
+  navigate(broadcastPath(id));
+}
+
 /** A Space: its card (title, topic, host) until joined, then the room, then a goodbye. */
 export function SpacePage({ user, spaceId }: { user: User; spaceId: string }) {
   const [info, setInfo] = useState<Space | null | undefined>(undefined);
@@ -39,6 +54,7 @@ export function SpacePage({ user, spaceId }: { user: User; spaceId: string }) {
   const [state, setState] = useState<SessionState | 'idle'>('idle');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const broadcastOnly = isBroadcastOnly(location.search) && !session;
 
   useEffect(() => {
     api.space(spaceId).then(setInfo, () => setInfo(null));
@@ -50,6 +66,7 @@ export function SpacePage({ user, spaceId }: { user: User; spaceId: string }) {
     setBusy(true);
     setError('');
     try {
+      if (isBroadcastOnly(location.search)) navigate(spacePath(spaceId), { replace: true });
       const s = await MeetingSession.join({ baseUrl: location.origin, meetingId: spaceId });
       window.__convene = { session: s };
       s.on('state', setState);
@@ -69,7 +86,7 @@ export function SpacePage({ user, spaceId }: { user: User; spaceId: string }) {
   }, [spaceId]);
 
   if (session && (state === 'joined' || state === 'reconnecting')) return <SpaceRoom session={session} spaceId={spaceId} user={user} info={info ?? null} reconnecting={state === 'reconnecting'} />;
-  if (session && state === 'queued') return <QueuedNotice session={session} />;
+  if (session && state === 'queued') return <QueuedNotice session={session} spaceId={spaceId} info={info ?? null} />;
   if (session && state !== 'connecting' && state !== 'lobby') {
     const text = { removed: t('spaceRemoved'), ended: t('spaceEnded'), denied: t('spaceRemoved'), left: t('spaceLeft') }[state as 'removed'] ?? t('spaceLeft');
     return (
@@ -101,7 +118,8 @@ export function SpacePage({ user, spaceId }: { user: User; spaceId: string }) {
             </p>
             {info.live && <p class="small">{t('listenerCount', { count: info.listenerCount })}</p>}
             {ended && <p data-testid="notice">{t('spaceEnded')}</p>}
-            {!mine && !ended && <p class="muted small">{t('listenerHint')}</p>}
+            {!mine && !ended && !broadcastOnly && <p class="muted small">{t('listenerHint')}</p>}
+            {broadcastOnly && !ended && <BroadcastPlayer spaceId={spaceId} hls={info.hls} message={t('broadcastOnly')} />}
           </>
         )}
         {error && (
@@ -111,7 +129,7 @@ export function SpacePage({ user, spaceId }: { user: User; spaceId: string }) {
         )}
         {info !== null && !ended && (
           <button class="primary" onClick={() => void join()} disabled={busy || !!session} data-testid="space-join">
-            {busy || session ? t('joining') : mine ? t('startYourSpace') : t('listen')}
+            {busy || session ? t('joining') : mine ? t('startYourSpace') : broadcastOnly ? t('joinLive') : t('listen')}
           </button>
         )}
         <Link href="/spaces">{t('backToSpaces')}</Link>

@@ -5,7 +5,7 @@ import type { User } from '../app/App.tsx';
 import { Link } from '../app/router.tsx';
 import { getLocale, t } from '../i18n/index.ts';
 import { nextHalfHourLocal } from '../lib/time.ts';
-import { openSpace } from './SpacePage.tsx';
+import { openBroadcast, openSpace } from './SpacePage.tsx';
 
 const REFRESH_MS = 10_000;
 
@@ -91,9 +91,16 @@ function SpaceItem({ s, live, mine }: { s: Space; live: boolean; mine: boolean }
         </div>
       </div>
       {live || mine ? (
-        <button class={live ? 'primary' : ''} onClick={() => openSpace(s.id)} data-testid={`listen-${s.id}`} aria-label={`${live && !mine ? t('listen') : t('openSpace')}: ${s.title}`}>
-          {live && !mine ? t('listen') : t('openSpace')}
-        </button>
+        <div class="row space-actions">
+          {live && !mine && s.hls?.status === 'live' && (
+            <button onClick={() => openBroadcast(s.id)} data-testid={`broadcast-${s.id}`} aria-label={`${t('listenBroadcast')}: ${s.title}`}>
+              {t('listenBroadcast')}
+            </button>
+          )}
+          <button class={live ? 'primary' : ''} onClick={() => openSpace(s.id)} data-testid={`listen-${s.id}`} aria-label={`${live && !mine ? t('listen') : t('openSpace')}: ${s.title}`}>
+            {live && !mine ? t('listen') : t('openSpace')}
+          </button>
+        </div>
       ) : (
         <button
           onClick={() => void navigator.clipboard?.writeText(s.link)}

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import fs from 'node:fs/promises';
@@ -43,7 +44,20 @@ export interface PlaylistSnapshot {
  * discontinuity) if it dies while the Space is live.
  */
 export class HlsEgress {
-  status: 'starting' | 'live' | 'stopped' = 'starting';
+  private state: 'starting' | 'live' | 'stopped' = 'starting';
+
+  /**
+   * 'live' once ffmpeg has written a playlist (it does so after the first complete segment),
+   * whether or not anyone has fetched it yet.
+   */
+  get status(): 'starting' | 'live' | 'stopped' {
+    if (this.state === 'starting' && this.dir && existsSync(path.join(this.dir, PLAYLIST))) this.state = 'live';
+    return this.state;
+  }
+
+  set status(s: 'starting' | 'live' | 'stopped') {
+    this.state = s;
+  }
   dir = '';
   private child: ChildProcess | null = null;
   private run = '';

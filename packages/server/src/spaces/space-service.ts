@@ -109,6 +109,7 @@ export class SpaceService {
 
   private hlsView(id: string): NonNullable<Space['hls']> {
     const status = this.hlsStatus!(id);
-    return { status, playlistUrl: status === 'live' ? `${this.publicUrl}/hls/${id}/index.m3u8` : null };
+    // Relative to the server's origin: right behind any proxy or CDN host, whatever PUBLIC_URL says.
+    return { status, playlistUrl: status === 'live' ? `/hls/${id}/index.m3u8` : null };
   }
 }

@@ -1,0 +1,37 @@
+import type { HlsConfig } from 'hls.js';
+
+/**
+ * hls.js settings for a live audio-only stream of 1 s fMP4 segments: start two segments behind
+ * the live edge (not three), catch up gently when we drift, and keep little buffer behind us.
+ * `lowLatencyMode` only matters once the origin publishes LL-HLS parts; it is harmless before.
+ */
+export const HLS_CONFIG: Partial<HlsConfig> = {
+  lowLatencyMode: true,
+  liveSyncDurationCount: 2,
+  liveMaxLatencyDurationCount: 6,
+  maxLiveSyncPlaybackRate: 1.1,
+  backBufferLength: 8,
+  maxBufferLength: 6,
+  enableWorker: true,
+};
+
+export type PlaybackMode = 'mse' | 'native' | 'none';
+
+/** hls.js where Media Source Extensions can play AAC; otherwise the browser's own HLS (Safari, iOS). */
+export function pickPlayback(mseAac: boolean, nativeHls: string): PlaybackMode {
+  if (mseAac) return 'mse';
+  if (nativeHls === 'probably' || nativeHls === 'maybe') return 'native';
+  return 'none';
+}
+
+/** Whether this browser has MSE (or Safari's ManagedMediaSource) able to play AAC in fMP4. */
+export function mseCanPlayAac(): boolean {
+  const g = globalThis as { MediaSource?: typeof MediaSource; ManagedMediaSource?: typeof MediaSource };
+  const MS = g.MediaSource ?? g.ManagedMediaSource;
+  return !!MS && typeof MS.isTypeSupported === 'function' && MS.isTypeSupported('audio/mp4; codecs="mp4a.40.2"');
+}
+
+/** `?listen=broadcast`: the Space page plays the broadcast without taking a WebRTC seat. */
+export function isBroadcastOnly(search: string): boolean {
+  return new URLSearchParams(search).get('listen') === 'broadcast';
+}
