@@ -270,7 +270,7 @@ export class Room {
   }
 
   /** Re-seat the stage; members whose seat moved are re-announced (except `fresh`, announced by the batch). */
-  private reseat(fresh?: Member): void {
+  reseat(fresh?: Member): void {
     const before = new Map(this.joined().map((x) => [x, x.stagePosition]));
     this.stage.placeSpeakers();
     for (const [x, pos] of before) {

@@ -95,11 +95,11 @@ export class Stage {
       if (m.routerId) await this.room.closeProducersOf(m);
       m.mutedByHost.clear();
     }
-    this.placeSpeakers();
+    // Re-seat; only speakers whose seat moved are re-announced (not the whole stage to everyone).
+    this.room.reseat(m);
     m.notify({ method: 'stageChanged', data: { onStage: on } });
     // Everyone learns about a speaker; a listener going back is announced too (then forgotten).
     for (const x of this.room.joined()) x.notify({ method: 'participantUpdated', data: { participant: m.view() } });
-    for (const x of this.room.joined()) if (x !== m && x.onStage && x.stagePosition) x.notify({ method: 'participantUpdated', data: { participant: x.view() } });
     if (hadRequest) this.broadcastRequests();
     this.audienceChanged();
   }
