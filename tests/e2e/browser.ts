@@ -1,6 +1,25 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { RunningServer } from '@convene/server';
+import { testServer } from '../support/server.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.resolve('artifacts/e2e');
+export const WEB_DIST = path.resolve('apps/web/dist');
+
+/** The real server serving the built web app (port 0, in-memory data), and Debian's Chromium. */
+export async function startE2e(extra: Record<string, string> = {}): Promise<{ server: RunningServer; browser: Browser }> {
+  if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('build the web app first (npm run build)');
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const server = await testServer({ WEB_DIST, ...extra });
+  return { server, browser: await launch() };
+}
+
+/** A screenshot saved as a test artifact. */
+export function shot(page: Page, name: string): Promise<Buffer> {
+  return page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
 
 const ARGS = [
   '--no-sandbox',

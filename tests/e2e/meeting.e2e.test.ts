@@ -1,14 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '@convene/server';
 import { Bot, createUser, eventually } from '../support/bots.ts';
-import { testServer } from '../support/server.ts';
-import { inboundStats, launch, newUserPage, signUp } from './browser.ts';
+import { inboundStats, newUserPage, shot, signUp, startE2e } from './browser.ts';
 
-const ARTIFACTS = path.resolve('artifacts/e2e');
-const WEB_DIST = path.resolve('apps/web/dist');
 
 describe('two people meet in real Chromium', () => {
   let server: RunningServer;
@@ -16,10 +11,7 @@ describe('two people meet in real Chromium', () => {
   let bot: Bot | undefined;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('build the web app first (npm run build)');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    server = await testServer({ WEB_DIST });
-    browser = await launch();
+    ({ server, browser } = await startE2e());
   });
   afterAll(async () => {
     await bot?.close();
@@ -27,7 +19,6 @@ describe('two people meet in real Chromium', () => {
     await server?.close();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
   const mainTileId = (page: Page) => page.getByTestId('main-tile').locator('[data-testid="tile"]').getAttribute('data-participant-id', { timeout: 2000 }).catch(() => null);
 
   it('schedule with a code, join through the UI, see and hear each other, notifications, pin and spotlight', async () => {

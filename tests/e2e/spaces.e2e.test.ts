@@ -1,30 +1,21 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '@convene/server';
-import { testServer } from '../support/server.ts';
-import { getUserMediaLog, inboundStats, launch, newUserPage, recordGetUserMedia, signUp } from './browser.ts';
+import { getUserMediaLog, inboundStats, newUserPage, recordGetUserMedia, shot, signUp, startE2e } from './browser.ts';
 
-const ARTIFACTS = path.resolve('artifacts/e2e');
-const WEB_DIST = path.resolve('apps/web/dist');
 
 describe('Spaces and seminar mode in real Chromium', () => {
   let server: RunningServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('build the web app first (npm run build)');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    server = await testServer({ WEB_DIST });
-    browser = await launch();
+    ({ server, browser } = await startE2e());
   });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
   const selfId = (page: Page) => page.evaluate(() => window.__convene!.session.self!.id);
   const selfSources = (page: Page) => page.evaluate(() => window.__convene!.session.self?.sources ?? []);
   const mainTileId = (page: Page) =>
