@@ -28,6 +28,7 @@ export async function createInbox(config: Config, services: Services, rooms: Pic
     log: log.child({ mod: 'calls' }),
     ringMs: config.CALL_RING_SECONDS * 1000,
   });
+  delivery.activeCall = (id) => calls.activeCall(id);
   await calls.recover();
   return { hub, delivery, calls };
 }
