@@ -42,6 +42,8 @@ export const roomStateSchema = z.object({
   audienceCount: z.number().int().nonnegative(),
   /** Live captions on, and in which language (BCP 47); null when off. */
   captions: z.object({ language: z.string() }).nullable(),
+  /** Being recorded since `startedAt` (ms): the UI must show it to everyone; null when not. */
+  recording: z.object({ startedAt: z.number() }).nullable(),
   locked: z.boolean(),
   lobby: z.boolean(),
   allowSelfUnmute: z.boolean(),

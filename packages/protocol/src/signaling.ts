@@ -10,6 +10,7 @@ import {
   roomStateSchema,
   sourceSchema,
 } from './models.ts';
+import { MAX_QUESTION_LENGTH, moderationStatusSchema, questionSchema } from './questions.ts';
 import { callMediaSchema, callSchema, conversationSchema, messageSchema, userRefSchema } from './social.ts';
 
 /** Largest WebSocket frame the server accepts (SDP with many m-lines fits easily). */
@@ -118,6 +119,23 @@ export const requestSchemas = {
   /** An emoji reaction; rate-limited per person, broadcast in aggregated bursts. */
   react: { data: z.strictObject({ emoji: reactionSchema }), result: empty },
 
+  // ---- Q&A: a moderated stream of questions (Spaces, seminars, meetings) ----
+  /** Ask; idempotent on clientQuestionId. Resolves after the question is stored. */
+  askQuestion: {
+    data: z.strictObject({ clientQuestionId: z.string().min(8).max(64), text: z.string().trim().min(1).max(MAX_QUESTION_LENGTH) }),
+    result: z.object({ question: questionSchema }),
+  },
+  /** Upvote an approved question (once per person), or take the vote back. */
+  voteQuestion: { data: z.strictObject({ questionId: id, vote: z.boolean() }), result: empty },
+  /** Hosts and co-hosts: approve, mark as being answered / answered, or dismiss. */
+  moderateQuestion: { data: z.strictObject({ questionId: id, status: moderationStatusSchema }), result: empty },
+  /** The questions I may see (hosts: all; others: approved ones and my own), and which I upvoted. */
+  questionList: { data: empty, result: z.object({ questions: z.array(questionSchema), myVotes: z.array(z.string()) }) },
+
+  // ---- Recording ----
+  /** Host or co-host: start or stop recording; everyone is told through roomUpdated. */
+  setRecording: { data: z.strictObject({ recording: z.boolean() }), result: empty },
+
   // ---- Live captions ----
   /** Hosts of a meeting or Space, anyone in a call: captions on (in a language) or off. */
   setCaptions: {
@@ -195,6 +213,8 @@ export const notificationSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('stageChanged'), data: z.object({ onStage: z.boolean() }) }),
   /** Reactions in the last burst window, summed over everyone. */
   z.object({ method: z.literal('reactions'), data: z.object({ counts: z.record(z.string(), z.number().int().positive()) }) }),
+  /** Questions that changed (asked, approved, voted, answered, dismissed), batched every 500 ms. */
+  z.object({ method: z.literal('questions'), data: z.object({ questions: z.array(questionSchema) }) }),
   /** A caption for what a participant is saying: partial while they speak, final per utterance. */
   z.object({
     method: z.literal('caption'),

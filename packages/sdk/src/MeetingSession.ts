@@ -12,6 +12,7 @@ import { TypedEmitter } from './emitter.ts';
 import { ApiClient } from './http.ts';
 import { CAMERA_ENCODINGS, describeTracks, gatheringComplete, randomId, type LocalTrack } from './media.ts';
 import { SerialQueue } from './queue.ts';
+import { QuestionStream } from './questions.ts';
 import { SignalingClient, type WebSocketFactory } from './signaling.ts';
 import type { LogSink, RemoteTrack, SessionEvents, SessionState, WebRtcImpl } from './types.ts';
 
@@ -60,6 +61,8 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
   /** While state is 'queued': place in line for a full or busy Space. */
   queue: { position: number; reason: 'full' | 'busy' } | null = null;
   readonly remoteTracks = new Map<string, RemoteTrack>();
+  /** Q&A: call `questions.load()` to fetch the list; it stays current from then on. */
+  readonly questions: QuestionStream;
   private readonly sig: SignalingClient;
   private readonly rtc: WebRtcImpl;
   private readonly log: LogSink;
@@ -90,6 +93,7 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
     const wsUrl = `${opts.baseUrl.replace(/^http/, 'ws')}/ws`;
     const factory: WebSocketFactory = opts.createWebSocket ?? ((url) => new WebSocket(url) as unknown as ReturnType<WebSocketFactory>);
     this.sig = new SignalingClient(wsUrl, factory, this.log);
+    this.questions = new QuestionStream(this.sig);
     this.sig.on('notification', (n) => this.onNotification(n));
     this.sig.on('close', (code) => this.onSocketClose(code));
   }
@@ -254,6 +258,9 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
         return;
       case 'caption':
         this.emit('caption', n.data);
+        return;
+      case 'questions':
+        this.questions.apply(n.data.questions);
         return;
       // Inbox notifications go to InboxClient connections, never to a meeting's connection.
       case 'message':
@@ -623,6 +630,10 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
   /** Hosts (anyone in a call): live captions on in `language`, or off. */
   async setCaptions(enabled: boolean, language = 'en-US'): Promise<void> {
     await this.sig.request('setCaptions', { enabled, language });
+  }
+  /** Hosts and co-hosts: start or stop recording (everyone sees `room.recording`). */
+  async setRecording(recording: boolean): Promise<void> {
+    await this.sig.request('setRecording', { recording });
   }
   /** Opt out of being captioned (or back in). */
   async setCaptionsOptOut(optOut: boolean): Promise<void> {

@@ -4,6 +4,7 @@ import { buildHttpApp } from './http/app.ts';
 import { createInbox, type Inbox } from './inbox/compose.ts';
 import { PocketSphinxEngine } from './captions/pocketsphinx.ts';
 import { HlsBroadcasts } from './broadcast/HlsBroadcasts.ts';
+import { RecordingService } from './recording/RecordingService.ts';
 import { SpaceService } from './spaces/space-service.ts';
 import { InMemoryRooms } from './rooms/RoomRegistry.ts';
 import { createServices } from './services-impl.ts';
@@ -26,6 +27,7 @@ export interface RunningServer {
   inbox: Inbox;
   /** Spaces' HLS broadcast tier. */
   hls: HlsBroadcasts;
+  recordings: RecordingService;
   close(): Promise<void>;
 }
 
@@ -43,12 +45,21 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     { additionalHosts: config.RTC_ADDITIONAL_HOSTS, portRange: [config.RTC_MIN_PORT, config.RTC_MAX_PORT] },
     log,
   );
+  const recordings = new RecordingService(
+    services.db,
+    pool,
+    { enabled: config.RECORDING === 'on', ffmpeg: config.SPACE_HLS_FFMPEG, dir: config.recordingsDir, slots: config.SPACE_HLS_SLOTS },
+    log.child({ mod: 'recording' }),
+  );
+  await recordings.init();
   const rooms = new InMemoryRooms(pool, services.meetings, log, metrics, {
     resumeGraceMs: config.RESUME_GRACE_SECONDS * 1000,
     spreadAt: config.SFU_ROOM_SPREAD_AT,
     batchMs: 150,
     admission: { capacity: config.SPACE_WEBRTC_LISTENERS, perSecond: config.SPACE_JOINS_PER_SECOND },
     captionEngine: new PocketSphinxEngine(),
+    questionStore: services.questions,
+    recorder: recordings,
   });
   const inbox = await createInbox(config, services, rooms, log);
   const hls = new HlsBroadcasts(
@@ -59,7 +70,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
   );
   await hls.init();
   const spaces = new SpaceService(services.db, rooms, config.publicUrl, undefined, (id) => hls.status(id));
-  const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces, hls, rooms });
+  const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces, hls, rooms, recordings });
   registerSignaling(app, { services, rooms, pool, metrics, log, calls: inbox.calls, hub: inbox.hub });
 
   // Media-plane gauges and counters are read from the workers when /metrics is scraped.
@@ -96,10 +107,12 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     services,
     inbox,
     hls,
+    recordings,
     async close() {
       await app.close();
       await hls.close();
       await rooms.close();
+      await recordings.close();
       await pool.close();
       await services.close();
     },

@@ -6,6 +6,7 @@
 import { DbAccountService } from './accounts/account-service.ts';
 import { DbCallStore } from './calls/call-store.ts';
 import { DbChatService } from './chat/chat-service.ts';
+import { DbQuestionService } from './questions/question-service.ts';
 import { DbConversationService } from './messaging/conversation-service.ts';
 import { DbSocialService } from './social/social-service.ts';
 import { PushService } from './push/push-service.ts';
@@ -29,6 +30,7 @@ export const createServices: CreateServices = async (config, log) => {
     }),
     db,
     chat: new DbChatService(db),
+    questions: new DbQuestionService(db),
     social,
     conversations: new DbConversationService(db, social),
     calls: new DbCallStore(db),

@@ -9,6 +9,7 @@ import type { Db } from './store/database.ts';
 import type { DbConversationService } from './messaging/conversation-service.ts';
 import type { DbSocialService } from './social/social-service.ts';
 import type { PushService } from './push/push-service.ts';
+import type { DbQuestionService } from './questions/question-service.ts';
 import type { Logger } from './telemetry/logger.ts';
 
 export interface UserRecord {
@@ -72,6 +73,7 @@ export interface Services {
   accounts: AccountService;
   meetings: MeetingService;
   chat: ChatService;
+  questions: DbQuestionService;
   social: DbSocialService;
   conversations: DbConversationService;
   calls: DbCallStore;

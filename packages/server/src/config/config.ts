@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import os from 'node:os';
+import path from 'node:path';
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -33,6 +34,10 @@ export const configSchema = z.object({
   SPACE_HLS_SLOTS: z.coerce.number().int().min(1).max(8).default(4),
   /** AAC bitrate of the broadcast, kbit/s. */
   SPACE_HLS_BITRATE_KBPS: z.coerce.number().int().min(32).max(320).default(96),
+  /** Hosts may record meetings and Spaces (docs/recording.md; needs ffmpeg, SPACE_HLS_FFMPEG). */
+  RECORDING: z.enum(['on', 'off']).default('on'),
+  /** Where recordings are stored. Default: DATA_DIR/recordings (a temporary directory with memory://). */
+  RECORDINGS_DIR: z.string().optional(),
   /** How long a callee's devices ring before the call counts as missed. */
   CALL_RING_SECONDS: z.coerce.number().min(1).max(300).default(45),
   /** Set the Secure flag on cookies (enable behind HTTPS). */
@@ -63,7 +68,7 @@ export const configSchema = z.object({
   WEB_DIST: z.string().optional(),
 });
 
-export type Config = Readonly<z.output<typeof configSchema> & { sfuWorkers: number; publicUrl: string }>;
+export type Config = Readonly<z.output<typeof configSchema> & { sfuWorkers: number; publicUrl: string; recordingsDir: string }>;
 
 /** Parse once, freeze, fail fast with every problem listed. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -82,5 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...c,
     sfuWorkers: c.SFU_WORKERS === 0 ? Math.max(1, os.availableParallelism()) : c.SFU_WORKERS,
     publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+    recordingsDir:
+      c.RECORDINGS_DIR ?? (c.DATA_DIR.startsWith('memory://') ? path.join(os.tmpdir(), `convene-recordings-${process.pid}`) : path.join(c.DATA_DIR, 'recordings')),
   });
 }

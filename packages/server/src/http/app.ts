@@ -14,6 +14,7 @@ import type { Inbox } from '../inbox/compose.ts';
 import type { SpaceService } from '../spaces/space-service.ts';
 import type { LiveRooms } from '../rooms/RoomRegistry.ts';
 import type { HlsBroadcasts } from '../broadcast/HlsBroadcasts.ts';
+import type { RecordingService } from '../recording/RecordingService.ts';
 
 export interface AppContext {
   config: Config;
@@ -25,6 +26,8 @@ export interface AppContext {
   spaces: SpaceService;
   /** Spaces' HLS broadcast tier (absent: every /hls URL is 404). */
   hls?: HlsBroadcasts;
+  /** Recordings of meetings and Spaces (absent: none). */
+  recordings?: RecordingService;
   /** Live rooms on this node (transcripts of live captions). */
   rooms: Pick<LiveRooms, 'get'>;
 }

@@ -8,6 +8,7 @@ import { registerTurnRoutes } from './routes/turn.ts';
 import { registerPushRoutes } from './routes/push.ts';
 import { registerSpaceRoutes } from './routes/spaces.ts';
 import { registerHlsRoutes } from './routes/hls.ts';
+import { registerRecordingRoutes } from './routes/recordings.ts';
 
 /** HTTP API: /api/auth/*, /api/me, /api/meetings/*, /api/users/*, /api/conversations/*, /api/spaces, /hls/* (docs/spaces.md). Described in docs/http-api.md. */
 export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -20,4 +21,5 @@ export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void 
   registerPushRoutes(app, ctx);
   registerSpaceRoutes(app, ctx);
   registerHlsRoutes(app, ctx);
+  registerRecordingRoutes(app, ctx);
 }

@@ -8,6 +8,8 @@ import { Admission, type AdmissionOptions } from './Admission.ts';
 import type { CaptionEngine } from '../captions/engine.ts';
 import { RoomCaptions } from '../captions/RoomCaptions.ts';
 import { Stage } from './Stage.ts';
+import { QuestionBoard } from './QuestionBoard.ts';
+import type { DbQuestionService } from '../questions/question-service.ts';
 import { Member, type ClientLink } from './Member.ts';
 
 export type JoinOutcome =
@@ -26,6 +28,18 @@ export interface RoomOptions {
   admission?: AdmissionOptions;
   /** Speech recognition for live captions (none = captions unavailable). */
   captionEngine?: CaptionEngine;
+  /** Recording (none = not available on this server). */
+  recorder?: RoomRecorder;
+  /** Durable Q&A (none = the room has no question stream). */
+  questionStore?: DbQuestionService;
+}
+
+/** Records a room (recording/RecordingService.ts). */
+export interface RoomRecorder {
+  /** Resolves once the recording runs (its row committed); `onFailed` if it dies later. */
+  start(room: Room, by: UserRecord, onFailed: () => void): Promise<{ startedAt: number }>;
+  /** Resolves once the file is final. */
+  stop(roomId: string): Promise<void>;
 }
 
 type RoomEventsHook = {
@@ -54,8 +68,13 @@ export class Room {
   /** Who may publish: Space speakers and listeners, seminar panelists and attendees. */
   readonly stage = new Stage(this);
   readonly admission: Admission;
+  /** The moderated question stream (null without a question store). */
+  readonly questions: QuestionBoard | null;
   /** Live captions, while on. */
   captions: RoomCaptions | null = null;
+  /** Being recorded since (ms); everyone sees it in the room state. */
+  recording: { startedAt: number } | null = null;
+  private recordingChange: Promise<void> = Promise.resolve();
   private pendingJoined = new Set<Member>();
   private pendingLeft: Participant[] = [];
   private batchTimer: NodeJS.Timeout | null = null;
@@ -73,6 +92,7 @@ export class Room {
   ) {
     this.routers = [meeting.id];
     this.admission = new Admission(this, opts.admission ?? { capacity: 500, perSecond: 50 });
+    this.questions = opts.questionStore ? new QuestionBoard(this, opts.questionStore) : null;
   }
 
   get id(): string {
@@ -97,6 +117,7 @@ export class Room {
       mode: this.stage.mode,
       audienceCount: this.stage.audienceCount(),
       captions: this.captions ? { language: this.captions.language } : null,
+      recording: this.recording,
       locked: this.locked,
       lobby: this.lobbyEnabled,
       allowSelfUnmute: this.allowSelfUnmute,
@@ -326,6 +347,28 @@ export class Room {
     this.broadcastRoom();
   }
 
+  /** Start or stop recording (one change at a time); everyone is told through roomUpdated. */
+  setRecording(by: Member, on: boolean): Promise<void> {
+    const next = this.recordingChange.then(async () => {
+      const recorder = this.opts.recorder;
+      if (!recorder) throw new ConveneError('FORBIDDEN', 'recording is not available on this server');
+      if (on === (this.recording !== null) || this.closed) return;
+      if (on) {
+        const { startedAt } = await recorder.start(this, by.user, () => {
+          this.recording = null;
+          this.broadcastRoom();
+        });
+        this.recording = { startedAt };
+      } else {
+        this.recording = null;
+        await recorder.stop(this.id);
+      }
+      this.broadcastRoom();
+    });
+    this.recordingChange = next.catch(() => undefined);
+    return next;
+  }
+
   setCaptionsOptOut(m: Member, optOut: boolean): void {
     if (m.captionsOff === optOut) return;
     m.captionsOff = optOut;
@@ -460,6 +503,11 @@ export class Room {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.stage.close();
     this.admission.close();
+    this.questions?.close();
+    if (this.recording) {
+      this.recording = null;
+      void this.opts.recorder?.stop(this.id).catch((err: unknown) => this.log.error({ err }, 'recording stop failed'));
+    }
     void this.captions?.close();
     this.captions = null;
     for (const m of this.members.values()) if (m.graceTimer) clearTimeout(m.graceTimer);

@@ -15,7 +15,9 @@ export type HostAction =
   | 'stage'
   | 'seminar'
   | 'block'
-  | 'captions';
+  | 'captions'
+  | 'moderateQuestions'
+  | 'record';
 
 const COHOST: ReadonlySet<HostAction> = new Set([
   'admit',
@@ -30,6 +32,8 @@ const COHOST: ReadonlySet<HostAction> = new Set([
   'seminar',
   'block',
   'captions',
+  'moderateQuestions',
+  'record',
 ]);
 
 export function can(role: Role, action: HostAction): boolean {

@@ -8,6 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { MediaSource } from './MediaSource.ts';
 import { AudioEgress } from './egress/AudioEgress.ts';
 import { CaptionTap } from './egress/CaptionTap.ts';
+import { VideoEgress } from './egress/VideoEgress.ts';
 import { RouterPipe, type PipeHost } from './pipe/RouterPipe.ts';
 import type { PipeProducer } from './pipe/PipeProducer.ts';
 import type { Producer } from './Producer.ts';
@@ -40,8 +41,8 @@ export class Router extends SafeEmitter<RouterEvents> {
   readonly peers = new Map<string, Peer>();
   readonly pipeProducers = new Map<string, PipeProducer>();
   private readonly pipes = new Map<string, RouterPipe>();
-  /** Plain-RTP audio egress for the HLS broadcast (Spaces), if started. */
-  private egress: AudioEgress | null = null;
+  /** Plain-RTP egresses by name: 'hls' (Spaces broadcast), 'rec-<id>' (recordings, with video). */
+  private readonly egresses = new Map<string, { audio: AudioEgress; video: VideoEgress | null }>();
   /** Microphone audio to the main thread for live captions, if started. */
   private captionTap: CaptionTap | null = null;
   readonly speaker = new ActiveSpeakerDetector();
@@ -63,8 +64,9 @@ export class Router extends SafeEmitter<RouterEvents> {
   private tick(): void {
     const now = Date.now();
     const change = this.speaker.tick(now);
-    if (change !== undefined) this.safeEmit('activespeaker', change);
+    if (change !== undefined) this.speakerChanged(change);
     if (++this.ticks % LAYER_EVERY_TICKS === 0) {
+      for (const e of this.egresses.values()) e.video?.tick();
       for (const peer of this.peers.values()) {
         for (const p of peer.producers.values()) {
           p.measure(now);
@@ -81,6 +83,19 @@ export class Router extends SafeEmitter<RouterEvents> {
         }
       }
     }
+  }
+
+  private speakerChanged(peerId: string | null): void {
+    for (const e of this.egresses.values()) e.video?.setSpeaker(peerId);
+    this.safeEmit('activespeaker', peerId);
+  }
+
+  private tapSource(source: MediaSource): void {
+    for (const e of this.egresses.values()) {
+      e.audio.add(source);
+      e.video?.add(source);
+    }
+    this.captionTap?.add(source);
   }
 
   peer(peerId: string): Peer {
@@ -106,8 +121,7 @@ export class Router extends SafeEmitter<RouterEvents> {
     });
     peer.on('produceradded', (p) => {
       for (const pipe of this.pipes.values()) pipe.announce(p);
-      this.egress?.add(p);
-      this.captionTap?.add(p);
+      this.tapSource(p);
       this.safeEmit('produceradded', peerId, p);
     });
     peer.on('producerclosed', (p) => {
@@ -129,7 +143,7 @@ export class Router extends SafeEmitter<RouterEvents> {
     peer.close(); // emits producerclosed for each of its producers
     this.lastQuality.delete(peerId);
     const change = this.speaker.remove(peerId);
-    if (change !== undefined) this.safeEmit('activespeaker', change);
+    if (change !== undefined) this.speakerChanged(change);
   }
 
   /** Join another router of the same room through `port` (the other end is given to that router). */
@@ -139,8 +153,7 @@ export class Router extends SafeEmitter<RouterEvents> {
       localProducers: () => [...this.peers.values()].flatMap((p) => [...p.producers.values()]),
       addPipeProducer: (pp) => {
         this.pipeProducers.set(pp.id, pp);
-        this.egress?.add(pp);
-        this.captionTap?.add(pp);
+        this.tapSource(pp);
         this.safeEmit('remoteproducer');
       },
       removePipeProducer: (id) => {
@@ -163,14 +176,20 @@ export class Router extends SafeEmitter<RouterEvents> {
     this.pipes.set(remoteRouterId, new RouterPipe(remoteRouterId, port, host));
   }
 
-  /** Every audio source of the room (local and piped), now and later, to plain RTP on `ports`. */
-  startAudioEgress(host: string, ports: number[]): void {
+  /**
+   * Every audio source of the room (local and piped), now and later, to plain RTP on `ports`;
+   * with `videoPort`, also the room's main video (VideoEgress) to that port. Replaces an egress of
+   * the same name.
+   */
+  startAudioEgress(name: string, host: string, ports: number[], videoPort?: number): void {
     if (this.closed) throw new ConveneError('MEETING_ENDED', 'router closed');
-    this.stopAudioEgress();
-    const egress = new AudioEgress({ host, ports });
-    for (const peer of this.peers.values()) for (const p of peer.producers.values()) egress.add(p);
-    for (const pp of this.pipeProducers.values()) egress.add(pp);
-    this.egress = egress;
+    this.stopAudioEgress(name);
+    const audio = new AudioEgress({ host, ports });
+    const video = videoPort !== undefined ? new VideoEgress({ host, port: videoPort }) : null;
+    video?.setSpeaker(this.speaker.speaker);
+    this.egresses.set(name, { audio, video });
+    for (const peer of this.peers.values()) for (const p of peer.producers.values()) this.tapSource(p);
+    for (const pp of this.pipeProducers.values()) this.tapSource(pp);
   }
 
   startCaptionTap(): void {
@@ -187,13 +206,16 @@ export class Router extends SafeEmitter<RouterEvents> {
     this.captionTap = null;
   }
 
-  stopAudioEgress(): void {
-    this.egress?.close();
-    this.egress = null;
+  stopAudioEgress(name: string): void {
+    const e = this.egresses.get(name);
+    if (!e) return;
+    this.egresses.delete(name);
+    e.audio.close();
+    e.video?.close();
   }
 
-  audioEgressState(): ReturnType<AudioEgress['state']> | null {
-    return this.egress?.state() ?? null;
+  audioEgressState(name: string): ReturnType<AudioEgress['state']> | null {
+    return this.egresses.get(name)?.audio.state() ?? null;
   }
 
   setSourcePaused(peerId: string, source: Source, paused: boolean): void {
@@ -204,7 +226,7 @@ export class Router extends SafeEmitter<RouterEvents> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
-    this.stopAudioEgress();
+    for (const name of [...this.egresses.keys()]) this.stopAudioEgress(name);
     this.stopCaptionTap();
     for (const pipe of this.pipes.values()) pipe.close();
     this.pipes.clear();

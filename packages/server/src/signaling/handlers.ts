@@ -1,29 +1,8 @@
-import { ConveneError, MAX_CALL_PARTICIPANTS, type Method, type ParsedRequestData, type RequestResult } from '@convene/protocol';
-import type { Member } from '../rooms/Member.ts';
-import { can, canSelfUnmute, canTarget, type HostAction } from '../rooms/permissions.ts';
-import type { Room } from '../rooms/Room.ts';
+import { ConveneError, MAX_CALL_PARTICIPANTS } from '@convene/protocol';
+import { can, canSelfUnmute } from '../rooms/permissions.ts';
 import { MAX_COHOSTS } from '../rooms/Stage.ts';
-import type { SignalingContext, SignalingSession } from './session.ts';
-
-type Handler<M extends Method> = (s: SignalingSession, data: ParsedRequestData<M>, ctx: SignalingContext) => Promise<RequestResult<M>>;
-type Handlers = { [M in Method]: Handler<M> };
-
-function joined(s: SignalingSession): { room: Room; me: Member } {
-  if (!s.room || !s.member || s.member.status !== 'joined' || !s.room.members.has(s.member.id)) {
-    throw new ConveneError('NOT_JOINED', 'join the meeting first');
-  }
-  return { room: s.room, me: s.member };
-}
-
-function target(room: Room, me: Member, id: string, action: HostAction): Member {
-  if (!can(me.role, action)) throw new ConveneError('FORBIDDEN', `only hosts may ${action}`);
-  const t = room.members.get(id);
-  if (!t) throw new ConveneError('NOT_FOUND', 'no such participant');
-  if (!canTarget(me.role, t.role, action)) throw new ConveneError('FORBIDDEN', `cannot ${action} this participant`);
-  return t;
-}
-
-const ok = {} as Record<string, never>;
+import { joined, ok, target, type Handlers } from './handler-support.ts';
+import { questionHandlers } from './question-handlers.ts';
 
 export const handlers: Handlers = {
   async join(s, d, ctx) {
@@ -212,6 +191,13 @@ export const handlers: Handlers = {
     // In a call either side may turn captions on; in meetings and Spaces, hosts and co-hosts.
     if (room.meeting.kind !== 'call' && !can(me.role, 'captions')) throw new ConveneError('FORBIDDEN', 'only hosts may turn captions on or off');
     await room.setCaptions(d.enabled, d.language);
+    return ok;
+  },
+  ...questionHandlers,
+  async setRecording(s, d) {
+    const { room, me } = joined(s);
+    if (!can(me.role, 'record')) throw new ConveneError('FORBIDDEN', 'only hosts may record');
+    await room.setRecording(me, d.recording);
     return ok;
   },
   async setCaptionsOptOut(s, d) {

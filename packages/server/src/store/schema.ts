@@ -132,6 +132,40 @@ export interface PushSubscriptionsTable {
   created_at: CreatedAt;
 }
 
+export interface QuestionsTable {
+  id: string;
+  meeting_id: string;
+  /** 1, 2, 3… per meeting; unique(meeting_id, seq). */
+  seq: number;
+  user_id: string;
+  /** unique(meeting_id, user_id, client_question_id) makes asking idempotent. */
+  client_question_id: string;
+  text: string;
+  /** protocol QuestionStatus. */
+  status: string;
+  votes: ColumnType<number, number | undefined, number>;
+  asked_at: Date;
+}
+
+export interface QuestionVotesTable {
+  question_id: string;
+  user_id: string;
+}
+
+export interface RecordingsTable {
+  id: string;
+  meeting_id: string;
+  started_by: string;
+  started_at: Date;
+  ended_at: Date | null;
+  duration_ms: ColumnType<number, number | undefined, number>;
+  /** bigint: PostgreSQL returns it as a string. */
+  size_bytes: ColumnType<string | number, number | undefined, number>;
+  mime_type: string;
+  file_name: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -145,6 +179,9 @@ export interface Database {
   calls: CallsTable;
   call_members: CallMembersTable;
   push_subscriptions: PushSubscriptionsTable;
+  questions: QuestionsTable;
+  question_votes: QuestionVotesTable;
+  recordings: RecordingsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -87,14 +87,18 @@ export class WorkerHost {
         return undefined as never;
       case 'startAudioEgress': {
         const x = args as WorkerCalls['startAudioEgress']['args'];
-        this.router(x.routerId).startAudioEgress(x.host, x.ports);
+        this.router(x.routerId).startAudioEgress(x.name ?? 'hls', x.host, x.ports, x.videoPort);
         return undefined as never;
       }
-      case 'stopAudioEgress':
-        this.routers.get(a.routerId)?.stopAudioEgress();
+      case 'stopAudioEgress': {
+        const x = args as WorkerCalls['stopAudioEgress']['args'];
+        this.routers.get(x.routerId)?.stopAudioEgress(x.name ?? 'hls');
         return undefined as never;
-      case 'audioEgressState':
-        return (this.routers.get(a.routerId)?.audioEgressState() ?? null) as never;
+      }
+      case 'audioEgressState': {
+        const x = args as WorkerCalls['audioEgressState']['args'];
+        return (this.routers.get(x.routerId)?.audioEgressState(x.name ?? 'hls') ?? null) as never;
+      }
       case 'stats':
         return this.stats() as never;
       default: {

@@ -21,14 +21,17 @@ export interface WorkerCalls {
     args: { routerId: string; peerId: string; tiles: { consumerId: string; width: number; height: number }[] };
     result: void;
   };
-  /** Plain RTP of the room's audio (one stream per slot) to host:ports[i], for the HLS egress. */
   /** Live captions: send the room's microphone packets to the main thread (`audiopacket` events). */
   startCaptionTap: { args: { routerId: string }; result: void };
   stopCaptionTap: { args: { routerId: string }; result: void };
-  startAudioEgress: { args: { routerId: string; host: string; ports: number[] }; result: void };
-  stopAudioEgress: { args: { routerId: string }; result: void };
+  /**
+   * Plain RTP of the room's audio (one stream per slot) to host:ports[i], for the HLS egress
+   * (name 'hls', the default) or a recording; `videoPort`: the main video too (VideoEgress).
+   */
+  startAudioEgress: { args: { routerId: string; name?: string; host: string; ports: number[]; videoPort?: number }; result: void };
+  stopAudioEgress: { args: { routerId: string; name?: string }; result: void };
   /** Which source each egress slot carries, and packets sent (real and silence) per slot. */
-  audioEgressState: { args: { routerId: string }; result: { source: string | null; sent: number; silent: number }[] | null };
+  audioEgressState: { args: { routerId: string; name?: string }; result: { source: string | null; sent: number; silent: number }[] | null };
   stats: { args: Record<string, never>; result: WorkerStats };
 }
 export type WorkerMethod = keyof WorkerCalls;

@@ -3,6 +3,7 @@ import * as m0001 from './0001_init.ts';
 import * as m0002 from './0002_social.ts';
 import * as m0003 from './0003_push.ts';
 import * as m0004 from './0004_spaces.ts';
+import * as m0005 from './0005_questions_recordings.ts';
 
 /** Every migration in order. Names sort lexically; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_social': m0002,
   '0003_push': m0003,
   '0004_spaces': m0004,
+  '0005_questions_recordings': m0005,
 };
