@@ -1,9 +1,23 @@
 import { ApiClient } from '@convene/sdk';
-import { ConveneError } from '@convene/protocol';
+import { ConveneError, errorBodySchema, recordingListSchema, type Recording } from '@convene/protocol';
 import { t } from '../i18n/index.ts';
 
 /** Same-origin HTTP API; the session cookie authenticates. */
 export const api = new ApiClient(typeof location === 'undefined' ? '' : location.origin);
+
+/**
+ * GET /api/meetings/:id/recordings: a meeting's recordings (its host) or a Space's (anyone signed
+ * in), newest first. The file URLs are on this origin and accept Range requests.
+ */
+export async function fetchRecordings(meetingId: string): Promise<Recording[]> {
+  const res = await fetch(`/api/meetings/${encodeURIComponent(meetingId)}/recordings`, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  const body: unknown = await res.json().catch(() => undefined);
+  if (!res.ok) {
+    const err = errorBodySchema.safeParse(body);
+    throw err.success ? new ConveneError(err.data.code, err.data.message) : new ConveneError('INTERNAL', `HTTP ${res.status}`);
+  }
+  return recordingListSchema.parse(body).recordings;
+}
 
 /** Human text for an error with a stable code. */
 export function errorText(err: unknown): string {

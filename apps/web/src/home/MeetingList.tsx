@@ -4,6 +4,7 @@ import { api } from '../app/api.ts';
 import { Link } from '../app/router.tsx';
 import { meetingPath } from '../app/routes.ts';
 import { getLocale, t } from '../i18n/index.ts';
+import { RecordingsDisclosure } from '../recording/RecordingList.tsx';
 
 export function MeetingList({ meetings }: { meetings: Meeting[] }) {
   if (meetings.length === 0) return <p class="muted">{t('noUpcoming')}</p>;
@@ -29,6 +30,7 @@ function MeetingItem({ m }: { m: Meeting }) {
         <code class="small" data-testid="meeting-link">
           {m.link}
         </code>
+        <RecordingsDisclosure meetingId={m.id} />
       </div>
       <button
         onClick={() =>

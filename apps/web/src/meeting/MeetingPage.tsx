@@ -10,6 +10,7 @@ import { DeviceSelect } from './DeviceSelect.tsx';
 import { MeetingRoom } from './MeetingRoom.tsx';
 import { useLocalMedia } from './useLocalMedia.ts';
 import { VideoView } from './VideoView.tsx';
+import { RecordingList } from '../recording/RecordingList.tsx';
 
 declare global {
   interface Window {
@@ -133,7 +134,7 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
   if (session && state === 'lobby') return <Notice text={t('waitingForHost')} live />;
   if (session && state !== 'connecting') {
     const text = { removed: t('removed'), ended: t('ended'), denied: t('denied'), left: t('left') }[state as 'removed'] ?? t('left');
-    return <Notice text={text} />;
+    return <Notice text={text} recordingsOf={info?.host.handle === user.handle ? meetingId : undefined} />;
   }
 
   return (
@@ -148,6 +149,7 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
             {camOn ? t('cameraOff') : t('cameraOn')}
           </button>
         </div>
+        {info?.host.handle === user.handle && <RecordingList meetingId={meetingId} hideWhenEmpty />}
       </div>
       <form
         class="card stack"
@@ -187,12 +189,13 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
   );
 }
 
-function Notice({ text, live }: { text: string; live?: boolean }) {
+function Notice({ text, live, recordingsOf }: { text: string; live?: boolean; recordingsOf?: string | undefined }) {
   return (
     <main class="page narrow center">
       <p role={live ? 'status' : undefined} data-testid="notice">
         {text}
       </p>
+      {recordingsOf && <RecordingList meetingId={recordingsOf} hideWhenEmpty />}
       <Link href="/">{t('backHome')}</Link>
     </main>
   );

@@ -18,6 +18,10 @@ import type { LocalMedia } from './useLocalMedia.ts';
 import { useSessionVersion } from './useSessionVersion.ts';
 import { AudioSink } from './VideoView.tsx';
 import { useTilePositions } from '../audio/useSpatialPositions.ts';
+import { AnsweringBanner, QaToggle, QuestionsPanel } from '../qa/QuestionsPanel.tsx';
+import { useQuestions } from '../qa/useQuestions.ts';
+import { RecordButton, RecordingIndicator } from '../recording/RecordingControls.tsx';
+import { useRecording } from '../recording/useRecording.ts';
 
 interface Props {
   session: MeetingSession;
@@ -75,6 +79,10 @@ export function MeetingRoom({ session, meetingId, media, waiting, reconnecting, 
   };
 
   const captions = useCaptions(session, toast);
+  // Q&A and recording belong to meetings (and seminars), not to calls.
+  const isCall = call !== undefined || session.room?.kind === 'call';
+  const qa = useQuestions(session, panel === 'qa', !isCall);
+  const rec = useRecording(session, toast, 'meeting');
 
   const knownRequests = useRef(new Set(session.speakRequests.map((p) => p.id)));
   const mode = useRef(session.room?.mode ?? 'meeting');
@@ -150,6 +158,12 @@ export function MeetingRoom({ session, meetingId, media, waiting, reconnecting, 
         </div>
       )}
       <main ref={stageRef} class={`stage ${view}`} aria-label={view === 'grid' ? t('gridView') : t('speakerView')}>
+        {rec.startedAt !== null && (
+          <div class="stage-rec">
+            <RecordingIndicator rec={rec} kind="meeting" />
+          </div>
+        )}
+        {!isCall && <AnsweringBanner qa={qa} onOpen={() => setPanel('qa')} />}
         {room?.mode === 'seminar' && (
           <div class="seminar-banner" role="status" data-testid="seminar-banner">
             {session.onStage ? t('seminarHostBanner') : t('seminarBanner')}
@@ -178,6 +192,7 @@ export function MeetingRoom({ session, meetingId, media, waiting, reconnecting, 
       </main>
       {panel === 'people' && <PeoplePanel session={session} waiting={waiting} pinnedId={pinnedId} onPin={setPinnedId} activity={activity} onClose={() => setPanel(null)} />}
       {panel === 'chat' && <ChatPanel session={session} onClose={() => setPanel(null)} />}
+      {panel === 'qa' && !isCall && <QuestionsPanel qa={qa} onClose={() => setPanel(null)} />}
       {panel === 'transcript' && <TranscriptPanel session={session} meetingId={meetingId} captions={captions} onClose={() => setPanel(null)} />}
       <Toolbar
         session={session}
@@ -194,7 +209,9 @@ export function MeetingRoom({ session, meetingId, media, waiting, reconnecting, 
           ? { leaveLabel: call.leaveLabel, hideHostControls: true, cameraPublished: call.cameraPublished, onCameraPublished: call.onCameraPublished }
           : { ...(cameraPublished === undefined ? {} : { cameraPublished }), ...(onCameraPublished ? { onCameraPublished } : {}) })}
       >
+        {!isCall && <QaToggle qa={qa} open={panel === 'qa'} onToggle={() => setPanel(panel === 'qa' ? null : 'qa')} />}
         <CaptionControls session={session} captions={captions} transcriptOpen={panel === 'transcript'} onTranscript={() => setPanel(panel === 'transcript' ? null : 'transcript')} />
+        {!isCall && <RecordButton rec={rec} />}
       </Toolbar>
       {tracks
         .filter((x) => x.kind === 'audio')

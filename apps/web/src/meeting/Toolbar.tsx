@@ -28,11 +28,11 @@ interface Props {
   hideHostControls?: boolean;
   /** Label of the leave button (calls say "Hang up"). */
   leaveLabel?: string;
-  /** More controls before leave (captions). */
+  /** More controls before leave (Q&A, captions, recording). */
   children?: ComponentChildren;
 }
 
-export type Panel = 'people' | 'chat' | 'transcript';
+export type Panel = 'people' | 'chat' | 'transcript' | 'qa';
 
 export function Toolbar({ session, media, view, onView, panel, onPanel, waiting, requests = 0, unread, onLeave, cameraPublished = true, onCameraPublished, hideHostControls, leaveLabel, children }: Props) {
   const self = session.self!;

@@ -9,6 +9,7 @@ import { t } from '../i18n/index.ts';
 import { BroadcastPlayer, broadcastOffered } from './BroadcastPlayer.tsx';
 import { isBroadcastOnly } from './broadcast.ts';
 import { SpaceRoom } from './SpaceRoom.tsx';
+import { RecordingList } from '../recording/RecordingList.tsx';
 
 /**
  * A full or busy Space: our place in line, updated live; we are let in automatically. While it is
@@ -61,8 +62,8 @@ export function SpacePage({ user, spaceId }: { user: User; spaceId: string }) {
   }, [spaceId]);
   useEffect(() => () => void session?.leave(), [session]);
 
-  const join = async () => {
-    if (busy || session) return;
+  const join = async (again = false) => {
+    if (!again && (busy || session)) return;
     setBusy(true);
     setError('');
     try {
@@ -85,7 +86,16 @@ export function SpacePage({ user, spaceId }: { user: User; spaceId: string }) {
     }
   }, [spaceId]);
 
-  if (session && (state === 'joined' || state === 'reconnecting')) return <SpaceRoom session={session} spaceId={spaceId} user={user} info={info ?? null} reconnecting={state === 'reconnecting'} />;
+  // A speaker who does not want to be recorded: leave, and come back as a listener.
+  const rejoinAsListener = () => {
+    const old = session;
+    setSession(null);
+    setState('idle');
+    void (old?.leave() ?? Promise.resolve()).then(() => join(true));
+  };
+
+  if (session && (state === 'joined' || state === 'reconnecting'))
+    return <SpaceRoom session={session} spaceId={spaceId} user={user} info={info ?? null} reconnecting={state === 'reconnecting'} onRejoinAsListener={rejoinAsListener} />;
   if (session && state === 'queued') return <QueuedNotice session={session} spaceId={spaceId} info={info ?? null} />;
   if (session && state !== 'connecting' && state !== 'lobby') {
     const text = { removed: t('spaceRemoved'), ended: t('spaceEnded'), denied: t('spaceRemoved'), left: t('spaceLeft') }[state as 'removed'] ?? t('spaceLeft');
@@ -94,6 +104,7 @@ export function SpacePage({ user, spaceId }: { user: User; spaceId: string }) {
         <p role="status" data-testid="notice">
           {text}
         </p>
+        <RecordingList meetingId={spaceId} hideWhenEmpty />
         <Link href="/spaces">{t('backToSpaces')}</Link>
       </main>
     );
@@ -122,6 +133,7 @@ export function SpacePage({ user, spaceId }: { user: User; spaceId: string }) {
             {broadcastOnly && !ended && <BroadcastPlayer spaceId={spaceId} hls={info.hls} message={t('broadcastOnly')} />}
           </>
         )}
+        {info && <RecordingList meetingId={spaceId} hideWhenEmpty />}
         {error && (
           <p class="error" role="alert" data-testid="join-error">
             {error}

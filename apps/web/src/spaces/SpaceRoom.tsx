@@ -19,6 +19,10 @@ import { chooseSpaceVideo, pushRecentSpeaker, stageOrder } from './stage.ts';
 import { useSpaceMedia } from './useSpaceMedia.ts';
 import { positionsFromSeats } from '../audio/spatial.ts';
 import { useSeatPositions } from '../audio/useSpatialPositions.ts';
+import { AnsweringBanner, QaToggle, QuestionsPanel } from '../qa/QuestionsPanel.tsx';
+import { useQuestions } from '../qa/useQuestions.ts';
+import { RecordButton, RecordingIndicator } from '../recording/RecordingControls.tsx';
+import { useRecording } from '../recording/useRecording.ts';
 
 interface Props {
   session: MeetingSession;
@@ -26,13 +30,15 @@ interface Props {
   user: User;
   info: Space | null;
   reconnecting: boolean;
+  /** Leave and join again as a listener (a speaker who does not want to be recorded). */
+  onRejoinAsListener: () => void;
 }
 
 /** Inside a Space: the stage, the big video of whoever speaks, reactions, comments, controls. */
-export function SpaceRoom({ session, spaceId, info, reconnecting }: Props) {
+export function SpaceRoom({ session, spaceId, info, reconnecting, onRejoinAsListener }: Props) {
   useSessionVersion(session);
   const media = useSpaceMedia(session);
-  const [panel, setPanel] = useState<'people' | 'chat' | 'transcript' | null>(null);
+  const [panel, setPanel] = useState<'people' | 'chat' | 'transcript' | 'qa' | null>(null);
   const [unread, setUnread] = useState(0);
   const [error, setError] = useState('');
   const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
@@ -47,6 +53,9 @@ export function SpaceRoom({ session, spaceId, info, reconnecting }: Props) {
     setTimeout(() => setToasts((x) => x.filter((y) => y.id !== id)), 5000);
   };
   const captions = useCaptions(session, toast);
+  const qa = useQuestions(session, panel === 'qa');
+  const rec = useRecording(session, toast, 'space');
+  const recording = rec.startedAt !== null;
   const act = (fn: () => Promise<unknown>) => void fn().then(() => setError(''), (e: unknown) => setError(errorText(e)));
 
   // Hosts hear about every new request; everyone hears about their own stage changes.
@@ -54,7 +63,7 @@ export function SpaceRoom({ session, spaceId, info, reconnecting }: Props) {
   useEffect(() => {
     const offs = [
       session.on('activeSpeaker', (id) => setRecent((r) => pushRecentSpeaker(r, id))),
-      session.on('stage', (on) => toast(on ? t('nowSpeaker') : t('nowListener'))),
+      session.on('stage', (on) => toast(on ? `${t('nowSpeaker')}${session.room?.recording ? ` ${t('willBeRecorded')}` : ''}` : t('nowListener'))),
       session.on('speakRequests', (reqs) => {
         const fresh = reqs.filter((p) => !knownRequests.current.has(p.id));
         knownRequests.current = new Set(reqs.map((p) => p.id));
@@ -126,6 +135,7 @@ export function SpaceRoom({ session, spaceId, info, reconnecting }: Props) {
         <div class="grow">
           <div class="row">
             <span class="live-badge">{t('live')}</span>
+            <RecordingIndicator rec={rec} kind="space" />
             <h1 data-testid="space-name">{title}</h1>
           </div>
           {info?.topic && <p class="small">{info.topic}</p>}
@@ -135,6 +145,7 @@ export function SpaceRoom({ session, spaceId, info, reconnecting }: Props) {
         </p>
       </header>
       <main class="space-main" aria-label={t('stage')}>
+        <AnsweringBanner qa={qa} onOpen={() => setPanel('qa')} />
         {mainP && (
           <div class="space-video main-tile" data-testid="main-tile">
             <Tile session={session} participant={mainP} video={camOf(mainP.id)} main speaking={mainP.id === speakingId} />
@@ -148,6 +159,21 @@ export function SpaceRoom({ session, spaceId, info, reconnecting }: Props) {
             {requested ? t('requestPending') : t('youAreListening')}
           </p>
         )}
+        {!onStage && recording && (
+          <p class="rec-consent small center" role="status" data-testid="rec-consent">
+            {requested ? t('willBeRecorded') : t('recordedIfYouSpeak')}
+          </p>
+        )}
+        {onStage && recording && self.role === 'participant' && (
+          <div class="rec-consent small center" role="status" data-testid="rec-consent">
+            <p>
+              <strong>{t('willBeRecorded')}</strong> {t('recordedOnStage')}
+            </p>
+            <button onClick={onRejoinAsListener} data-testid="step-back">
+              {t('stepBackToListener')}
+            </button>
+          </div>
+        )}
         {onStage && media.starting && <p class="muted small center">{t('openingMic')}</p>}
         {(media.error || error) && (
           <p class="error small center" role="alert">
@@ -160,6 +186,7 @@ export function SpaceRoom({ session, spaceId, info, reconnecting }: Props) {
       {panel === 'people' && moderator && <SpacePeoplePanel session={session} onClose={() => setPanel(null)} />}
       {panel === 'chat' && <ChatPanel session={session} onClose={() => setPanel(null)} />}
       {panel === 'transcript' && <TranscriptPanel session={session} meetingId={spaceId} captions={captions} onClose={() => setPanel(null)} />}
+      {panel === 'qa' && <QuestionsPanel qa={qa} onClose={() => setPanel(null)} />}
       <nav class="toolbar space-controls" aria-label={t('spaceControls')}>
         {onStage ? (
           <>
@@ -184,6 +211,7 @@ export function SpaceRoom({ session, spaceId, info, reconnecting }: Props) {
             </span>
           )}
         </button>
+        <QaToggle qa={qa} open={panel === 'qa'} onToggle={() => setPanel(panel === 'qa' ? null : 'qa')} />
         {moderator && (
           <button aria-pressed={panel === 'people'} onClick={() => setPanel(panel === 'people' ? null : 'people')} data-testid="people-toggle">
             {t('spacePeople')}
@@ -195,6 +223,7 @@ export function SpaceRoom({ session, spaceId, info, reconnecting }: Props) {
           </button>
         )}
         <CaptionControls session={session} captions={captions} transcriptOpen={panel === 'transcript'} onTranscript={() => setPanel(panel === 'transcript' ? null : 'transcript')} />
+        <RecordButton rec={rec} />
         <button class="danger" onClick={leave} data-testid="leave">
           {t('leaveSpace')}
         </button>
