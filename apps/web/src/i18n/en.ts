@@ -366,6 +366,7 @@ const en = {
   qaEmpty: 'No questions yet. Be the first to ask.',
   qaBeingAnswered: 'Being answered',
   qaFrom: 'from {name}',
+  qaFromYou: 'your question',
   qaPending: 'Pending',
   qaPendingEmpty: 'Nothing waiting for approval.',
   qaOpen: 'Questions',

@@ -236,7 +236,8 @@ export function AnsweringBanner({ qa, onOpen }: { qa: Questions; onOpen: () => v
   return (
     <div class="qa-banner" role="status" data-testid="qa-banner">
       <button class="link" onClick={onOpen}>
-        <strong>{t('qaBeingAnswered')}:</strong> <span class="qa-banner-text">{q.text}</span> <span class="muted small">{t('qaFrom', { name: q.from.displayName })}</span>
+        <strong>{t('qaBeingAnswered')}:</strong> <span class="qa-banner-text">{q.text}</span>{' '}
+        <span class="muted small">{isMine(q, qa.viewer) ? t('qaFromYou') : t('qaFrom', { name: q.from.displayName })}</span>
       </button>
     </div>
   );
