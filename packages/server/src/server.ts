@@ -5,6 +5,8 @@ import { createInbox, type Inbox } from './inbox/compose.ts';
 import { PocketSphinxEngine } from './captions/pocketsphinx.ts';
 import { HlsBroadcasts } from './broadcast/HlsBroadcasts.ts';
 import { RecordingService } from './recording/RecordingService.ts';
+import { WhipIngest } from './ingest/WhipIngest.ts';
+import { StreamKeys } from './ingest/stream-keys.ts';
 import { SpaceService } from './spaces/space-service.ts';
 import { InMemoryRooms } from './rooms/RoomRegistry.ts';
 import { createServices } from './services-impl.ts';
@@ -70,7 +72,9 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
   );
   await hls.init();
   const spaces = new SpaceService(services.db, rooms, config.publicUrl, undefined, (id) => hls.status(id));
-  const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces, hls, rooms, recordings });
+  const keys = new StreamKeys(services.db);
+  const whip = new WhipIngest(rooms, pool, services.meetings, keys, log.child({ mod: 'whip' }));
+  const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces, hls, rooms, recordings, whip, keys });
   registerSignaling(app, { services, rooms, pool, metrics, log, calls: inbox.calls, hub: inbox.hub });
 
   // Media-plane gauges and counters are read from the workers when /metrics is scraped.
@@ -110,6 +114,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     recordings,
     async close() {
       await app.close();
+      await whip.close();
       await hls.close();
       await rooms.close();
       await recordings.close();

@@ -15,6 +15,8 @@ import type { SpaceService } from '../spaces/space-service.ts';
 import type { LiveRooms } from '../rooms/RoomRegistry.ts';
 import type { HlsBroadcasts } from '../broadcast/HlsBroadcasts.ts';
 import type { RecordingService } from '../recording/RecordingService.ts';
+import type { WhipIngest } from '../ingest/WhipIngest.ts';
+import type { StreamKeys } from '../ingest/stream-keys.ts';
 
 export interface AppContext {
   config: Config;
@@ -26,6 +28,9 @@ export interface AppContext {
   spaces: SpaceService;
   /** Spaces' HLS broadcast tier (absent: every /hls URL is 404). */
   hls?: HlsBroadcasts;
+  /** WHIP ingest and the hosts' stream keys (absent: no /whip routes). */
+  whip?: WhipIngest;
+  keys?: StreamKeys;
   /** Recordings of meetings and Spaces (absent: none). */
   recordings?: RecordingService;
   /** Live rooms on this node (transcripts of live captions). */

@@ -9,6 +9,7 @@ import { registerPushRoutes } from './routes/push.ts';
 import { registerSpaceRoutes } from './routes/spaces.ts';
 import { registerHlsRoutes } from './routes/hls.ts';
 import { registerRecordingRoutes } from './routes/recordings.ts';
+import { registerWhipRoutes } from './routes/whip.ts';
 
 /** HTTP API: /api/auth/*, /api/me, /api/meetings/*, /api/users/*, /api/conversations/*, /api/spaces, /hls/* (docs/spaces.md). Described in docs/http-api.md. */
 export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -22,4 +23,5 @@ export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void 
   registerSpaceRoutes(app, ctx);
   registerHlsRoutes(app, ctx);
   registerRecordingRoutes(app, ctx);
+  registerWhipRoutes(app, ctx);
 }

@@ -34,6 +34,8 @@ export class Member {
   stagePosition: { x: number; y: number } | null = null;
   /** Opted out of live captions. */
   captionsOff = false;
+  /** A WHIP publisher (OBS, GStreamer…): no socket; it leaves when its transport fails. */
+  ingest = false;
   /** Reactions sent in the current second (rate limit). */
   reactionWindow = { start: 0, count: 0 };
 

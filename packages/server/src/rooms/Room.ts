@@ -468,6 +468,9 @@ export class Room {
         // Transport changes set a coarse score; RTCP-based scores refine it on the next tick.
         const q = e.state === 'connected' ? 5 : e.state === 'disconnected' ? 1 : e.state === 'failed' ? 0 : undefined;
         if (q !== undefined) this.setQuality(e.peerId, q);
+        // A WHIP publisher that vanished without DELETE: nobody will resume it.
+        const m = this.members.get(e.peerId);
+        if (m?.ingest && (e.state === 'failed' || e.state === 'closed')) void this.leave(m);
         return;
       }
       case 'quality':

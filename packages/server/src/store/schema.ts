@@ -166,6 +166,14 @@ export interface RecordingsTable {
   created_at: CreatedAt;
 }
 
+export interface StreamKeysTable {
+  /** SHA-256 (hex) of the key; the key itself is shown to the host once and never stored. */
+  token_hash: string;
+  meeting_id: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -182,6 +190,7 @@ export interface Database {
   questions: QuestionsTable;
   question_votes: QuestionVotesTable;
   recordings: RecordingsTable;
+  stream_keys: StreamKeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -4,6 +4,7 @@ import * as m0002 from './0002_social.ts';
 import * as m0003 from './0003_push.ts';
 import * as m0004 from './0004_spaces.ts';
 import * as m0005 from './0005_questions_recordings.ts';
+import * as m0006 from './0006_stream_keys.ts';
 
 /** Every migration in order. Names sort lexically; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_push': m0003,
   '0004_spaces': m0004,
   '0005_questions_recordings': m0005,
+  '0006_stream_keys': m0006,
 };
