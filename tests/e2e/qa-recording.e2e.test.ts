@@ -100,6 +100,23 @@ describe('Q&A and recording in a Space, in real Chromium', () => {
     await expect.poll(() => text(lp, 'rec-consent'), { timeout: 5000 }).toBe('You will be recorded.');
     await lp.getByTestId('request-speak').click();
     await expect.poll(() => lp.getByTestId('request-speak').getAttribute('aria-pressed'), { timeout: 5000 }).toBe('false');
+    // Brought on stage while recording, the listener is told, and steps back to listening.
+    const leoId = await lp.evaluate(() => window.__convene!.session.self!.id);
+    await host.page.getByTestId('people-toggle').click();
+    await host.page.getByTestId(`to-stage-${leoId}`).click();
+    await lp.getByTestId('step-back').waitFor({ timeout: 10_000 });
+    expect(await text(lp, 'rec-consent')).toContain('You will be recorded.');
+    await expect.poll(() => lp.getByTestId('toast').allTextContents(), { timeout: 5000 }).toContain('You are a speaker now: your microphone is on. You will be recorded.');
+    await shot(lp, 'qa-03a-speaker-consent-phone');
+    await lp.getByTestId('step-back').click();
+    await lp.getByTestId('request-speak').waitFor({ timeout: 15_000 });
+    await expect.poll(() => count(host.page, '[data-testid="seat"]'), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => lp.evaluate(() => window.__convene!.session.self?.onStage ?? null), { timeout: 5000 }).toBe(false);
+    // Back as a listener in a fresh session: still told about the recording, still hears the host.
+    await lp.getByTestId('rec-indicator').waitFor({ timeout: 5000 });
+    await expect.poll(async () => (await inboundStats(lp)).audioEnergy, { timeout: 20_000 }).toBeGreaterThan(0);
+    await host.page.getByTestId('qa-toggle').click();
+
     // The elapsed time runs (a few seconds of the host's microphone are recorded meanwhile).
     const seconds = async () => {
       const t = (await text(lp, 'rec-elapsed')) ?? '0:00';
@@ -138,7 +155,7 @@ describe('Q&A and recording in a Space, in real Chromium', () => {
     await host.context.close();
   });
 
-  it('in a meeting: a guest’s question is approved, the host records with cameras on, everyone sees REC, and only the host gets the video recording', async () => {
+  it('in a meeting: a guest’s question is approved, the host records with cameras on, everyone sees REC, and only the host gets the video recording (meeting list and page)', async () => {
     const suffix = String(Date.now() % 100000);
     const host = await newUserPage(browser, server.url);
     await signUp(host.page, `mhost_${suffix}`, 'Mia Host');
@@ -175,11 +192,18 @@ describe('Q&A and recording in a Space, in real Chromium', () => {
     await host.page.getByTestId('record-toggle').click();
     await expect.poll(() => guest.page.getByTestId('rec-indicator').count(), { timeout: 20_000 }).toBe(0);
 
-    // The host ends the meeting: the host's goodbye screen lists the recording, the guest's does not.
-    await host.page.getByTestId('end-for-all').click();
-    await expect.poll(() => text(guest.page, 'notice'), { timeout: 10_000 }).toBe('The meeting has ended.');
-    await expect.poll(() => text(host.page, 'notice'), { timeout: 10_000 }).toBe('The meeting has ended.');
-    await expect.poll(() => count(host.page, '[data-testid="recording"][data-ended="true"]'), { timeout: 20_000 }).toBe(1);
+    // The host leaves (the meeting goes on) for the home page: the meeting's item on the list opens
+    // its recordings.
+    await host.page.getByTestId('leave').click();
+    const item = host.page.locator('[data-testid="meeting-item"]', { hasText: meetingPath.split('/').pop()! });
+    await item.getByTestId('recordings-disclosure').locator('summary').click({ timeout: 10_000 });
+    await expect.poll(() => item.locator('[data-testid="recording"][data-ended="true"]').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => item.getByTestId('recording-player').evaluate((el: HTMLMediaElement) => el.readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await shot(host.page, 'qa-08-home-meeting-recordings');
+
+    // The meeting's own page shows them to its host too: a video player (cameras were on) that loads.
+    await host.page.goto(`${server.url}${meetingPath}`);
+    await expect.poll(() => count(host.page, '[data-testid="recording"][data-ended="true"]'), { timeout: 10_000 }).toBe(1);
     const player = () =>
       host.page.evaluate(() => {
         const el = document.querySelector<HTMLMediaElement>('[data-testid="recording-player"]');
@@ -188,10 +212,16 @@ describe('Q&A and recording in a Space, in real Chromium', () => {
     await expect.poll(async () => (await player())?.readyState ?? 0, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
     const info = (await player())!;
     expect(info.error).toBeNull();
-    expect(info.tag).toBe('VIDEO'); // cameras were on: the recording has video
+    expect(info.tag).toBe('VIDEO');
     expect(Number.isFinite(info.duration) && info.duration > 2).toBe(true);
+    await shot(host.page, 'qa-09-meeting-page-recordings');
+
+    // Meeting recordings are the host's: the guest's view of the meeting page lists none.
+    await guest.page.goto(`${server.url}${meetingPath}`);
+    await guest.page.getByTestId('join-button').waitFor({ timeout: 10_000 });
+    const status = await guest.page.evaluate((p) => fetch(`/api/meetings/${p.split('/').pop()}/recordings`).then((r) => r.status), meetingPath);
+    expect(status).toBe(404);
     expect(await guest.page.getByTestId('recordings').count()).toBe(0);
-    await shot(host.page, 'qa-08-meeting-host-recording');
     await guest.context.close();
     await host.context.close();
   });

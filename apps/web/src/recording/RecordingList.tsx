@@ -11,10 +11,12 @@ interface Props {
   meetingId: string;
   /** Render nothing (not even a heading) when there are none, or none are visible to me. */
   hideWhenEmpty?: boolean;
+  /** False inside a disclosure that already says "Recordings". */
+  heading?: boolean;
 }
 
 /** A meeting's or Space's recordings, each with a player and a download link. */
-export function RecordingList({ meetingId, hideWhenEmpty }: Props) {
+export function RecordingList({ meetingId, hideWhenEmpty, heading = true }: Props) {
   const [list, setList] = useState<Recording[] | null>(null);
   const [error, setError] = useState('');
   const unfinished = list?.some((r) => r.endedAt === null) ?? false;
@@ -46,8 +48,8 @@ export function RecordingList({ meetingId, hideWhenEmpty }: Props) {
   if (hideWhenEmpty && !error && (list === null || list.length === 0)) return null;
   const when = new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'short' });
   return (
-    <section class="recordings" aria-labelledby={`rec-h-${meetingId}`} data-testid="recordings">
-      <h2 id={`rec-h-${meetingId}`}>{t('recordings')}</h2>
+    <section class="recordings" aria-label={t('recordings')} data-testid="recordings">
+      {heading && <h2>{t('recordings')}</h2>}
       {error && (
         <p class="error small" role="alert">
           {error}
@@ -96,7 +98,7 @@ export function RecordingsDisclosure({ meetingId }: { meetingId: string }) {
   return (
     <details class="recordings-disclosure" onToggle={(e) => setOpen(e.currentTarget.open)} data-testid="recordings-disclosure">
       <summary>{t('showRecordings')}</summary>
-      {open && <RecordingList meetingId={meetingId} />}
+      {open && <RecordingList meetingId={meetingId} heading={false} />}
     </details>
   );
 }
