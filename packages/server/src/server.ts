@@ -7,6 +7,7 @@ import { HlsBroadcasts } from './broadcast/HlsBroadcasts.ts';
 import { RecordingService } from './recording/RecordingService.ts';
 import { WhipIngest } from './ingest/WhipIngest.ts';
 import { StreamKeys } from './ingest/stream-keys.ts';
+import { WhepService } from './whep/WhepService.ts';
 import { SpaceService } from './spaces/space-service.ts';
 import { InMemoryRooms } from './rooms/RoomRegistry.ts';
 import { createServices } from './services-impl.ts';
@@ -74,7 +75,14 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
   const spaces = new SpaceService(services.db, rooms, config.publicUrl, undefined, (id) => hls.status(id));
   const keys = new StreamKeys(services.db);
   const whip = new WhipIngest(rooms, pool, services.meetings, keys, log.child({ mod: 'whip' }));
-  const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces, hls, rooms, recordings, whip, keys });
+  const whep = new WhepService(
+    rooms,
+    pool,
+    services.meetings,
+    { enabled: config.SPACE_WHEP === 'on', ffmpeg: config.SPACE_HLS_FFMPEG, slots: config.SPACE_HLS_SLOTS, seats: config.SPACE_WEBRTC_LISTENERS },
+    log.child({ mod: 'whep' }),
+  );
+  const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces, hls, rooms, recordings, whip, keys, whep });
   registerSignaling(app, { services, rooms, pool, metrics, log, calls: inbox.calls, hub: inbox.hub });
 
   // Media-plane gauges and counters are read from the workers when /metrics is scraped.
@@ -115,6 +123,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     async close() {
       await app.close();
       await whip.close();
+      await whep.close();
       await hls.close();
       await rooms.close();
       await recordings.close();

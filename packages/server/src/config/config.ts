@@ -34,6 +34,8 @@ export const configSchema = z.object({
   SPACE_HLS_SLOTS: z.coerce.number().int().min(1).max(8).default(4),
   /** AAC bitrate of the broadcast, kbit/s. */
   SPACE_HLS_BITRATE_KBPS: z.coerce.number().int().min(32).max(320).default(96),
+  /** WHEP playback of Spaces at /whep/:spaceId (mixed audio + main video; needs ffmpeg for the mix). */
+  SPACE_WHEP: z.enum(['on', 'off']).default('on'),
   /** Hosts may record meetings and Spaces (docs/recording.md; needs ffmpeg, SPACE_HLS_FFMPEG). */
   RECORDING: z.enum(['on', 'off']).default('on'),
   /** Where recordings are stored. Default: DATA_DIR/recordings (a temporary directory with memory://). */

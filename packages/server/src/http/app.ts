@@ -17,6 +17,7 @@ import type { HlsBroadcasts } from '../broadcast/HlsBroadcasts.ts';
 import type { RecordingService } from '../recording/RecordingService.ts';
 import type { WhipIngest } from '../ingest/WhipIngest.ts';
 import type { StreamKeys } from '../ingest/stream-keys.ts';
+import type { WhepService } from '../whep/WhepService.ts';
 
 export interface AppContext {
   config: Config;
@@ -31,6 +32,8 @@ export interface AppContext {
   /** WHIP ingest and the hosts' stream keys (absent: no /whip routes). */
   whip?: WhipIngest;
   keys?: StreamKeys;
+  /** WHEP playback of Spaces (absent: no /whep routes). */
+  whep?: WhepService;
   /** Recordings of meetings and Spaces (absent: none). */
   recordings?: RecordingService;
   /** Live rooms on this node (transcripts of live captions). */

@@ -9,7 +9,8 @@ import { registerPushRoutes } from './routes/push.ts';
 import { registerSpaceRoutes } from './routes/spaces.ts';
 import { registerHlsRoutes } from './routes/hls.ts';
 import { registerRecordingRoutes } from './routes/recordings.ts';
-import { registerWhipRoutes } from './routes/whip.ts';
+import { registerSdpParser, registerWhipRoutes } from './routes/whip.ts';
+import { registerWhepRoutes } from './routes/whep.ts';
 
 /** HTTP API: /api/auth/*, /api/me, /api/meetings/*, /api/users/*, /api/conversations/*, /api/spaces, /hls/* (docs/spaces.md). Described in docs/http-api.md. */
 export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -23,5 +24,7 @@ export function registerHttpRoutes(app: FastifyInstance, ctx: AppContext): void 
   registerSpaceRoutes(app, ctx);
   registerHlsRoutes(app, ctx);
   registerRecordingRoutes(app, ctx);
+  registerSdpParser(app);
   registerWhipRoutes(app, ctx);
+  registerWhepRoutes(app, ctx);
 }

@@ -72,6 +72,10 @@ export class Room {
   readonly questions: QuestionBoard | null;
   /** Live captions, while on. */
   captions: RoomCaptions | null = null;
+  /** WHEP viewers (media peers without a member): part of the audience and its seat count. */
+  readonly viewers = new Set<string>();
+  /** Told when a viewer's transport changes (WhepService drops failed ones). */
+  onViewerTransport: ((peerId: string, state: string) => void) | null = null;
   /** Being recorded since (ms); everyone sees it in the room state. */
   recording: { startedAt: number } | null = null;
   private recordingChange: Promise<void> = Promise.resolve();
@@ -468,6 +472,7 @@ export class Room {
         // Transport changes set a coarse score; RTCP-based scores refine it on the next tick.
         const q = e.state === 'connected' ? 5 : e.state === 'disconnected' ? 1 : e.state === 'failed' ? 0 : undefined;
         if (q !== undefined) this.setQuality(e.peerId, q);
+        if (this.viewers.has(e.peerId)) this.onViewerTransport?.(e.peerId, e.state);
         // A WHIP publisher that vanished without DELETE: nobody will resume it.
         const m = this.members.get(e.peerId);
         if (m?.ingest && (e.state === 'failed' || e.state === 'closed')) void this.leave(m);

@@ -39,7 +39,7 @@ export class Stage {
   }
 
   audienceCount(): number {
-    let n = 0;
+    let n = this.room.viewers.size;
     for (const m of this.room.members.values()) if (m.status === 'joined' && !m.onStage) n++;
     return n;
   }

@@ -157,6 +157,49 @@ export class Peer extends SafeEmitter<PeerEvents> {
     for (const tile of tiles) byId.get(tile.consumerId)?.setViewport({ width: tile.width, height: tile.height });
   }
 
+  /**
+   * A viewer's client offer (WHEP): its first audio and first video m-line that want to receive
+   * get the given sources; the answer carries only our candidates. One offer per peer.
+   */
+  async view(offerSdp: string, sources: { audio: MediaSource; video: MediaSource }): Promise<string> {
+    this.assertOpen();
+    if (this.recvTransport) throw new ConveneError('BAD_REQUEST', 'this viewer already has a session');
+    let parsed: sdpTransform.SessionDescription;
+    try {
+      parsed = sdpTransform.parse(offerSdp);
+    } catch (err) {
+      throw new ConveneError('BAD_REQUEST', 'not an SDP offer', { cause: err });
+    }
+    const t = (this.recvTransport = this.createTransport('recv'));
+    const wanted = new Set<'audio' | 'video'>();
+    for (const m of parsed.media ?? []) {
+      const receives = m.port !== 0 && (m.direction === 'recvonly' || m.direction === 'sendrecv' || m.direction === undefined);
+      if ((m.type === 'audio' || m.type === 'video') && receives) wanted.add(m.type);
+    }
+    if (wanted.size === 0) throw new ConveneError('BAD_REQUEST', 'the offer receives no audio or video (WHEP offers are recvonly)');
+    const made: Consumer[] = [];
+    // Transceivers first: the offer's m-lines of the same kind attach to them (RFC 8829 §5.10).
+    for (const kind of wanted) {
+      const transceiver = t.pc.addTransceiver(kind, { direction: 'sendonly' });
+      const c = new Consumer({ id: randomUUID(), producer: sources[kind], subscriberId: this.id, transceiver, stats: this.hooks.stats });
+      this.consumers.set(sources[kind].id, c);
+      made.push(c);
+    }
+    let answer: string;
+    try {
+      answer = await t.answer(offerSdp);
+    } catch (err) {
+      throw new ConveneError('NEGOTIATION_FAILED', 'could not answer the offer', { cause: err });
+    }
+    const infos: ConsumerInfo[] = [];
+    for (const c of made) {
+      if (c.mid !== undefined) infos.push({ consumerId: c.id, producerId: c.producer.id, participantId: 'convene', mid: c.mid, kind: c.kind, source: c.producer.source });
+    }
+    this.negotiated = new Set(made);
+    if (t.state === 'connected') for (const c of made) c.start();
+    return withMsids(answer, infos);
+  }
+
   /** Periodic: re-pick layers from fresh bitrates and REMB. */
   /** 0–5 from the worst stream the participant receives (their downlink); undefined without reports. */
   quality(): number | undefined {

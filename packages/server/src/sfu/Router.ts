@@ -9,6 +9,8 @@ import type { MediaSource } from './MediaSource.ts';
 import { AudioEgress } from './egress/AudioEgress.ts';
 import { CaptionTap } from './egress/CaptionTap.ts';
 import { VideoEgress } from './egress/VideoEgress.ts';
+import { MainVideoSource } from './virtual/MainVideoSource.ts';
+import { MixAudioSource } from './virtual/MixAudioSource.ts';
 import { RouterPipe, type PipeHost } from './pipe/RouterPipe.ts';
 import type { PipeProducer } from './pipe/PipeProducer.ts';
 import type { Producer } from './Producer.ts';
@@ -43,6 +45,8 @@ export class Router extends SafeEmitter<RouterEvents> {
   private readonly pipes = new Map<string, RouterPipe>();
   /** Plain-RTP egresses by name: 'hls' (Spaces broadcast), 'rec-<id>' (recordings, with video). */
   private readonly egresses = new Map<string, { audio: AudioEgress; video: VideoEgress | null }>();
+  /** What single-track viewers (WHEP) receive: the mixed audio and the main video, once started. */
+  private viewerMedia: { audio: MixAudioSource; video: MainVideoSource; mixPort: number } | null = null;
   /** Microphone audio to the main thread for live captions, if started. */
   private captionTap: CaptionTap | null = null;
   readonly speaker = new ActiveSpeakerDetector();
@@ -67,6 +71,7 @@ export class Router extends SafeEmitter<RouterEvents> {
     if (change !== undefined) this.speakerChanged(change);
     if (++this.ticks % LAYER_EVERY_TICKS === 0) {
       for (const e of this.egresses.values()) e.video?.tick();
+      this.viewerMedia?.video.selector.tick();
       for (const peer of this.peers.values()) {
         for (const p of peer.producers.values()) {
           p.measure(now);
@@ -87,6 +92,7 @@ export class Router extends SafeEmitter<RouterEvents> {
 
   private speakerChanged(peerId: string | null): void {
     for (const e of this.egresses.values()) e.video?.setSpeaker(peerId);
+    this.viewerMedia?.video.selector.setSpeaker(peerId);
     this.safeEmit('activespeaker', peerId);
   }
 
@@ -96,6 +102,7 @@ export class Router extends SafeEmitter<RouterEvents> {
       e.video?.add(source);
     }
     this.captionTap?.add(source);
+    this.viewerMedia?.video.selector.add(source);
   }
 
   peer(peerId: string): Peer {
@@ -192,6 +199,36 @@ export class Router extends SafeEmitter<RouterEvents> {
     for (const pp of this.pipeProducers.values()) this.tapSource(pp);
   }
 
+  /**
+   * Sources for single-track viewers: the room's main video (MainVideoSource) and its mixed
+   * audio (MixAudioSource, fed by the main thread's mixer on the returned loopback port).
+   */
+  async startViewerMedia(): Promise<{ mixPort: number }> {
+    if (this.closed) throw new ConveneError('MEETING_ENDED', 'router closed');
+    if (this.viewerMedia) return { mixPort: this.viewerMedia.mixPort };
+    const base = { peerId: '__room__', height: undefined, stats: this.stats, onAudioLevel: () => undefined };
+    const audio = new MixAudioSource({ ...base, id: `${this.id}:mix`, kind: 'audio', source: 'microphone' });
+    const video = new MainVideoSource({ ...base, id: `${this.id}:main`, kind: 'video', source: 'camera' });
+    const mixPort = await audio.bind();
+    if (this.closed || this.viewerMedia) {
+      audio.close();
+      video.close();
+      return this.startViewerMedia();
+    }
+    this.viewerMedia = { audio, video, mixPort };
+    video.selector.setSpeaker(this.speaker.speaker);
+    for (const peer of this.peers.values()) for (const p of peer.producers.values()) video.selector.add(p);
+    for (const pp of this.pipeProducers.values()) video.selector.add(pp);
+    return { mixPort };
+  }
+
+  /** A viewer (WHEP): its client offer for one audio and one video track in, our answer out. */
+  async view(peerId: string, offerSdp: string): Promise<string> {
+    const v = this.viewerMedia;
+    if (!v) throw new ConveneError('BAD_REQUEST', 'viewer media not started');
+    return this.createPeer(peerId).view(offerSdp, { audio: v.audio, video: v.video });
+  }
+
   startCaptionTap(): void {
     if (this.closed) throw new ConveneError('MEETING_ENDED', 'router closed');
     if (this.captionTap) return;
@@ -228,6 +265,9 @@ export class Router extends SafeEmitter<RouterEvents> {
     clearInterval(this.timer);
     for (const name of [...this.egresses.keys()]) this.stopAudioEgress(name);
     this.stopCaptionTap();
+    this.viewerMedia?.audio.close();
+    this.viewerMedia?.video.close();
+    this.viewerMedia = null;
     for (const pipe of this.pipes.values()) pipe.close();
     this.pipes.clear();
     for (const id of [...this.peers.keys()]) this.closePeer(id);

@@ -15,6 +15,11 @@ function cors(reply: FastifyReply): FastifyReply {
     .header('access-control-expose-headers', 'location, link, etag');
 }
 
+/** SDP bodies for WHIP and WHEP: offers, and the trickle fragments PATCH refuses (RFC 8840 §9). */
+export function registerSdpParser(app: FastifyInstance): void {
+  app.addContentTypeParser([SDP, 'application/trickle-ice-sdpfrag'], { parseAs: 'string', bodyLimit: 200_000 }, (_req, body, done) => done(null, body));
+}
+
 /**
  * WHIP (RFC 9725) for meetings and Spaces, plus the host's stream key.
  *   POST   /api/meetings/:id/stream-key      host: a new key (the old one stops working) and the URL
@@ -26,8 +31,6 @@ function cors(reply: FastifyReply): FastifyReply {
 export function registerWhipRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { services, whip, keys } = ctx;
   if (!whip || !keys) return;
-  // Offers, and the trickle fragments that PATCH refuses (https://www.rfc-editor.org/rfc/rfc8840#section-9).
-  app.addContentTypeParser([SDP, 'application/trickle-ice-sdpfrag'], { parseAs: 'string', bodyLimit: 200_000 }, (_req, body, done) => done(null, body));
 
   const hostMeeting = async (req: Parameters<typeof requireUser>[1], id: string) => {
     const user = await requireUser(services, req);

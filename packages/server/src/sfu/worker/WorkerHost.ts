@@ -99,6 +99,12 @@ export class WorkerHost {
         const x = args as WorkerCalls['audioEgressState']['args'];
         return (this.routers.get(x.routerId)?.audioEgressState(x.name ?? 'hls') ?? null) as never;
       }
+      case 'startViewerMedia':
+        return (await this.router(a.routerId).startViewerMedia()) as never;
+      case 'view': {
+        const x = args as WorkerCalls['view']['args'];
+        return { sdp: await this.router(x.routerId).view(x.peerId, x.sdp) } as never;
+      }
       case 'stats':
         return this.stats() as never;
       default: {

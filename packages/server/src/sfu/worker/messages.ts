@@ -32,6 +32,10 @@ export interface WorkerCalls {
   stopAudioEgress: { args: { routerId: string; name?: string }; result: void };
   /** Which source each egress slot carries, and packets sent (real and silence) per slot. */
   audioEgressState: { args: { routerId: string; name?: string }; result: { source: string | null; sent: number; silent: number }[] | null };
+  /** Mixed audio + main video sources for WHEP viewers; the mixer sends Opus RTP to mixPort. */
+  startViewerMedia: { args: { routerId: string }; result: { mixPort: number } };
+  /** A WHEP viewer: its offer in, our answer out (the peer is created; closePeer ends it). */
+  view: { args: { routerId: string; peerId: string; sdp: string }; result: { sdp: string } };
   stats: { args: Record<string, never>; result: WorkerStats };
 }
 export type WorkerMethod = keyof WorkerCalls;
