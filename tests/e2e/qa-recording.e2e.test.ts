@@ -112,7 +112,7 @@ describe('Q&A and recording in a Space, in real Chromium', () => {
     await lp.getByTestId('request-speak').waitFor({ timeout: 15_000 });
     await expect.poll(() => count(host.page, '[data-testid="seat"]'), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => lp.evaluate(() => window.__convene!.session.self?.onStage ?? null), { timeout: 5000 }).toBe(false);
-    // Back as a listener in a fresh session: still told about the recording, still hears the host.
+    // Back as a listener in the same session (no reconnect): still told about the recording, still hears the host.
     await lp.getByTestId('rec-indicator').waitFor({ timeout: 5000 });
     await expect.poll(async () => (await inboundStats(lp)).audioEnergy, { timeout: 20_000 }).toBeGreaterThan(0);
     await host.page.getByTestId('qa-toggle').click();

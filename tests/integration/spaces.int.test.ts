@@ -103,6 +103,26 @@ describe('Spaces: speakers, listeners, requests to speak', () => {
     await eventually(() => a.session.room?.audienceCount === 1, 5_000, 'count after leave');
     expect(a.session.participants.size).toBe(1); // the host only
   });
+  it('a speaker steps off the stage on their own; nobody else moves anyone without host rights; hosts stay on stage', async () => {
+    const hostUser = await createUser(server.url, 'shost');
+    const space = await hostUser.api.createSpace({ title: 'Step back' });
+    const host = await join(hostUser, space.id, { video: false, audio: { frequency: 440 } });
+    const [u1, u2] = [await createUser(server.url, 's1'), await createUser(server.url, 's2')];
+    const s1 = await join(u1, space.id, { video: false, audio: false });
+    const s2 = await join(u2, space.id, { video: false, audio: false });
+    const s1Id = s1.session.self!.id;
+    await host.session.setOnStage(s1Id, true);
+    await eventually(() => s1.session.onStage, 5_000, 's1 on stage');
+    await s1.publishAudio({ frequency: 660 });
+    await eventually(() => tracksFrom(s2, s1Id, 'audio') === 1, 10_000, 's2 receives s1');
+    await expect(s2.session.setOnStage(s1Id, false)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(s2.session.setOnStage(s2.session.self!.id, true)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(host.session.setOnStage(host.session.self!.id, false)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await s1.session.setOnStage(s1Id, false);
+    await eventually(() => !s1.session.onStage && tracksFrom(s2, s1Id, 'audio') === 0, 10_000, 's1 back in the audience, audio withdrawn');
+    expect(s1.session.state).toBe('joined');
+    await eventually(() => (s1.audioEnergyFrom.get(host.session.self!.id) ?? 0) > 0, 10_000, 's1 still hears the host');
+  });
 });
 
 describe('meeting ↔ seminar', () => {

@@ -108,7 +108,7 @@ export const requestSchemas = {
   // ---- Stage: Spaces and seminar mode ----
   /** A listener / attendee asks to speak (or withdraws); hosts see an ordered queue. */
   requestToSpeak: { data: z.strictObject({ requested: z.boolean() }), result: empty },
-  /** Hosts: bring someone on stage (approve a request) or move them back to the audience. */
+  /** Hosts: bring someone on stage (approve a request) or move them back to the audience; anyone: step off the stage (own id, onStage false). */
   setOnStage: { data: z.strictObject({ participantId: id, onStage: z.boolean() }), result: empty },
   /** Hosts: turn down a request to speak. */
   declineToSpeak: { data: z.strictObject({ participantId: id }), result: empty },

@@ -86,12 +86,10 @@ export function SpacePage({ user, spaceId }: { user: User; spaceId: string }) {
     }
   }, [spaceId]);
 
-  // A speaker who does not want to be recorded: leave, and come back as a listener.
+  // A speaker who does not want to be recorded steps back to listening (no reconnect).
   const rejoinAsListener = () => {
-    const old = session;
-    setSession(null);
-    setState('idle');
-    void (old?.leave() ?? Promise.resolve()).then(() => join(true));
+    const me = session?.self;
+    if (session && me) void session.setOnStage(me.id, false).catch(() => undefined);
   };
 
   if (session && (state === 'joined' || state === 'reconnecting'))

@@ -160,7 +160,9 @@ export const handlers: Handlers = {
   },
   async setOnStage(s, d) {
     const { room, me } = joined(s);
-    await room.stage.setOnStage(target(room, me, d.participantId, 'stage'), d.onStage);
+    // Anyone may step off the stage themselves (e.g. on hearing the Space is recorded).
+    const who = d.participantId === me.id && !d.onStage ? me : target(room, me, d.participantId, 'stage');
+    await room.stage.setOnStage(who, d.onStage);
     return ok;
   },
   async declineToSpeak(s, d) {
