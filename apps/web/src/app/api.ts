@@ -1,6 +1,7 @@
 import { ApiClient } from '@convene/sdk';
 import { ConveneError, errorBodySchema, recordingListSchema, type Recording } from '@convene/protocol';
 import { t } from '../i18n/index.ts';
+import { parseStreamKey, type StreamKey } from '../stream/stream.ts';
 
 /** Same-origin HTTP API; the session cookie authenticates. */
 export const api = new ApiClient(typeof location === 'undefined' ? '' : location.origin);
@@ -12,11 +13,33 @@ export const api = new ApiClient(typeof location === 'undefined' ? '' : location
 export async function fetchRecordings(meetingId: string): Promise<Recording[]> {
   const res = await fetch(`/api/meetings/${encodeURIComponent(meetingId)}/recordings`, { credentials: 'same-origin', headers: { accept: 'application/json' } });
   const body: unknown = await res.json().catch(() => undefined);
-  if (!res.ok) {
-    const err = errorBodySchema.safeParse(body);
-    throw err.success ? new ConveneError(err.data.code, err.data.message) : new ConveneError('INTERNAL', `HTTP ${res.status}`);
-  }
+  if (!res.ok) throw failure(res, body);
   return recordingListSchema.parse(body).recordings;
+}
+
+/**
+ * POST /api/meetings/:id/stream-key (the meeting's or Space's host): a new stream key for OBS or
+ * any WHIP client; the previous key stops working. The server keeps only a hash: shown once.
+ */
+export async function createStreamKey(meetingId: string): Promise<StreamKey> {
+  const res = await fetch(`/api/meetings/${encodeURIComponent(meetingId)}/stream-key`, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' } });
+  const body: unknown = await res.json().catch(() => undefined);
+  if (!res.ok) throw failure(res, body);
+  const key = parseStreamKey(body);
+  if (!key) throw new ConveneError('INTERNAL', 'unexpected answer from the server');
+  return key;
+}
+
+/** DELETE /api/meetings/:id/stream-key: the host's key stops working (204). */
+export async function revokeStreamKey(meetingId: string): Promise<void> {
+  const res = await fetch(`/api/meetings/${encodeURIComponent(meetingId)}/stream-key`, { method: 'DELETE', credentials: 'same-origin' });
+  if (!res.ok) throw failure(res, await res.json().catch(() => undefined));
+}
+
+/** An error answer as a ConveneError with its stable code. */
+function failure(res: Response, body: unknown): ConveneError {
+  const err = errorBodySchema.safeParse(body);
+  return err.success ? new ConveneError(err.data.code, err.data.message) : new ConveneError('INTERNAL', `HTTP ${res.status}`);
 }
 
 /** Human text for an error with a stable code. */

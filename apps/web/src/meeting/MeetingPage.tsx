@@ -11,6 +11,7 @@ import { MeetingRoom } from './MeetingRoom.tsx';
 import { useLocalMedia } from './useLocalMedia.ts';
 import { VideoView } from './VideoView.tsx';
 import { RecordingList } from '../recording/RecordingList.tsx';
+import { StreamButton } from '../stream/StreamDialog.tsx';
 
 declare global {
   interface Window {
@@ -149,6 +150,11 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
             {camOn ? t('cameraOff') : t('cameraOn')}
           </button>
         </div>
+        {info?.host.handle === user.handle && !info.endedAt && (
+          <div class="row">
+            <StreamButton meetingId={meetingId} kind="meeting" displayName={user.displayName} />
+          </div>
+        )}
         {info?.host.handle === user.handle && <RecordingList meetingId={meetingId} hideWhenEmpty />}
       </div>
       <form

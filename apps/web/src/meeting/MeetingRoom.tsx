@@ -22,6 +22,7 @@ import { AnsweringBanner, QaToggle, QuestionsPanel } from '../qa/QuestionsPanel.
 import { useQuestions } from '../qa/useQuestions.ts';
 import { RecordButton, RecordingIndicator } from '../recording/RecordingControls.tsx';
 import { useRecording } from '../recording/useRecording.ts';
+import { StreamButton } from '../stream/StreamDialog.tsx';
 
 interface Props {
   session: MeetingSession;
@@ -45,7 +46,7 @@ interface Props {
   };
 }
 
-export function MeetingRoom({ session, meetingId, media, waiting, reconnecting, onLeave, call, cameraPublished, onCameraPublished }: Props) {
+export function MeetingRoom({ session, meetingId, user, media, waiting, reconnecting, onLeave, call, cameraPublished, onCameraPublished }: Props) {
   useSessionVersion(session);
   const [view, setView] = useState<'speaker' | 'grid'>('speaker');
   const [panel, setPanel] = useState<Panel | null>(null);
@@ -212,6 +213,7 @@ export function MeetingRoom({ session, meetingId, media, waiting, reconnecting, 
         {!isCall && <QaToggle qa={qa} open={panel === 'qa'} onToggle={() => setPanel(panel === 'qa' ? null : 'qa')} />}
         <CaptionControls session={session} captions={captions} transcriptOpen={panel === 'transcript'} onTranscript={() => setPanel(panel === 'transcript' ? null : 'transcript')} />
         {!isCall && <RecordButton rec={rec} />}
+        {!isCall && self.role === 'host' && <StreamButton meetingId={meetingId} kind="meeting" displayName={user.displayName} />}
       </Toolbar>
       {tracks
         .filter((x) => x.kind === 'audio')

@@ -10,6 +10,7 @@ import { BroadcastPlayer, broadcastOffered } from './BroadcastPlayer.tsx';
 import { isBroadcastOnly } from './broadcast.ts';
 import { SpaceRoom } from './SpaceRoom.tsx';
 import { RecordingList } from '../recording/RecordingList.tsx';
+import { StreamButton } from '../stream/StreamDialog.tsx';
 
 /**
  * A full or busy Space: our place in line, updated live; we are let in automatically. While it is
@@ -130,6 +131,11 @@ export function SpacePage({ user, spaceId }: { user: User; spaceId: string }) {
             {!mine && !ended && !broadcastOnly && <p class="muted small">{t('listenerHint')}</p>}
             {broadcastOnly && !ended && <BroadcastPlayer spaceId={spaceId} hls={info.hls} message={t('broadcastOnly')} />}
           </>
+        )}
+        {info && mine && !ended && (
+          <div class="row space-actions">
+            <StreamButton meetingId={spaceId} kind="space" displayName={user.displayName} />
+          </div>
         )}
         {info && <RecordingList meetingId={spaceId} hideWhenEmpty />}
         {error && (

@@ -23,6 +23,7 @@ import { AnsweringBanner, QaToggle, QuestionsPanel } from '../qa/QuestionsPanel.
 import { useQuestions } from '../qa/useQuestions.ts';
 import { RecordButton, RecordingIndicator } from '../recording/RecordingControls.tsx';
 import { useRecording } from '../recording/useRecording.ts';
+import { StreamButton } from '../stream/StreamDialog.tsx';
 
 interface Props {
   session: MeetingSession;
@@ -35,7 +36,7 @@ interface Props {
 }
 
 /** Inside a Space: the stage, the big video of whoever speaks, reactions, comments, controls. */
-export function SpaceRoom({ session, spaceId, info, reconnecting, onRejoinAsListener }: Props) {
+export function SpaceRoom({ session, spaceId, user, info, reconnecting, onRejoinAsListener }: Props) {
   useSessionVersion(session);
   const media = useSpaceMedia(session);
   const [panel, setPanel] = useState<'people' | 'chat' | 'transcript' | 'qa' | null>(null);
@@ -224,6 +225,7 @@ export function SpaceRoom({ session, spaceId, info, reconnecting, onRejoinAsList
         )}
         <CaptionControls session={session} captions={captions} transcriptOpen={panel === 'transcript'} onTranscript={() => setPanel(panel === 'transcript' ? null : 'transcript')} />
         <RecordButton rec={rec} />
+        {self.role === 'host' && <StreamButton meetingId={spaceId} kind="space" displayName={user.displayName} />}
         <button class="danger" onClick={leave} data-testid="leave">
           {t('leaveSpace')}
         </button>
