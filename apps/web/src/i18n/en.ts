@@ -447,6 +447,7 @@ const en = {
   streamRevoked: 'The key was revoked: encoders can no longer start streaming with it.',
   streamFailed: 'Could not create a stream key. {reason}',
   streamRevokeFailed: 'Could not revoke the key. {reason}',
+  streamNetwork: 'The server could not be reached. Check your connection and try again.',
   streamNotAllowed: 'Only the host can stream here.',
   streamUnavailable: 'Streaming from OBS is not available on this server.',
 } as const;

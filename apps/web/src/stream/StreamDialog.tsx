@@ -40,6 +40,8 @@ function failureText(err: unknown, what: 'streamFailed' | 'streamRevokeFailed'):
   // 404 with a stable code: not this user's meeting; without one: no such route (WHIP disabled).
   if (err instanceof ConveneError && err.code === 'NOT_FOUND') return t('streamNotAllowed');
   if (err instanceof ConveneError && err.code === 'INTERNAL' && err.message === 'HTTP 404') return t('streamUnavailable');
+  // fetch() rejects only when no answer came at all.
+  if (!(err instanceof ConveneError)) return t(what, { reason: t('streamNetwork') });
   return t(what, { reason: errorText(err) });
 }
 
