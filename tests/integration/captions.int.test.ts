@@ -30,7 +30,8 @@ describe.runIf(new PocketSphinxEngine().available() && hasFlite)('live captions'
     const meeting = await hostUser.api.createMeeting({ title: 'Captioned' });
     const host = await Bot.join(server.url, hostUser, meeting.id, { video: false, audio: false });
     const speaker = await Bot.join(server.url, await createUser(server.url, 'capspk'), meeting.id, { video: false, audio: false });
-    const listener = await Bot.join(server.url, await createUser(server.url, 'caplis'), meeting.id, { video: false, audio: false });
+    const listenerUser = await createUser(server.url, 'caplis');
+    const listener = await Bot.join(server.url, listenerUser, meeting.id, { video: false, audio: false });
     bots.push(host, speaker, listener);
     const voice = await speaker.publishVoice();
     const speakerId = speaker.session.self!.id;
@@ -82,6 +83,16 @@ describe.runIf(new PocketSphinxEngine().available() && hasFlite)('live captions'
 
     await host.session.setCaptions(false);
     await eventually(() => listener.session.room?.captions === null, 5_000, 'captions off');
+    expect((await get(listenerUser.token, 'txt')).status).toBe(404);
+
+    // The transcript outlives the room: after the meeting ends the host still downloads it.
+    await host.session.endForAll();
+    await eventually(() => listener.session.state === 'ended', 10_000, 'meeting ended');
+    const after = await get(hostUser.token, 'txt');
+    expect(after.status).toBe(200);
+    expect(await after.text()).toContain(final.text);
+    expect((await (await get(hostUser.token, 'vtt')).text()).startsWith('WEBVTT')).toBe(true);
+    expect((await get(listenerUser.token, 'txt')).status).toBe(404);
   }, 60_000);
 
   it('overload: six speakers at once — media to a listener never stalls, and captions keep coming (later, not never)', async () => {

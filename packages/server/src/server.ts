@@ -3,6 +3,7 @@ import { loadConfig, type Config } from './config/config.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createInbox, type Inbox } from './inbox/compose.ts';
 import { PocketSphinxEngine } from './captions/pocketsphinx.ts';
+import { TranscriptStore } from './captions/transcript.ts';
 import { HlsBroadcasts } from './broadcast/HlsBroadcasts.ts';
 import { RecordingService } from './recording/RecordingService.ts';
 import { WhipIngest } from './ingest/WhipIngest.ts';
@@ -55,6 +56,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     log.child({ mod: 'recording' }),
   );
   await recordings.init();
+  const transcripts = new TranscriptStore(services.db, log.child({ mod: 'transcripts' }));
   const rooms = new InMemoryRooms(pool, services.meetings, log, metrics, {
     resumeGraceMs: config.RESUME_GRACE_SECONDS * 1000,
     spreadAt: config.SFU_ROOM_SPREAD_AT,
@@ -63,6 +65,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     captionEngine: new PocketSphinxEngine(),
     questionStore: services.questions,
     recorder: recordings,
+    transcripts,
   });
   const inbox = await createInbox(config, services, rooms, log);
   const hls = new HlsBroadcasts(
@@ -82,7 +85,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     { enabled: config.SPACE_WHEP === 'on', ffmpeg: config.SPACE_HLS_FFMPEG, slots: config.SPACE_HLS_SLOTS, seats: config.SPACE_WEBRTC_LISTENERS },
     log.child({ mod: 'whep' }),
   );
-  const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces, hls, rooms, recordings, whip, keys, whep });
+  const app = await buildHttpApp({ config, log, metrics, services, inbox, spaces, hls, rooms, recordings, whip, keys, whep, transcripts });
   registerSignaling(app, { services, rooms, pool, metrics, log, calls: inbox.calls, hub: inbox.hub });
 
   // Media-plane gauges and counters are read from the workers when /metrics is scraped.
@@ -127,6 +130,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
       await hls.close();
       await rooms.close();
       await recordings.close();
+      await transcripts.flush();
       await pool.close();
       await services.close();
     },

@@ -68,6 +68,19 @@ export class DbCallStore {
     return r !== undefined;
   }
 
+  /** Did this user join the call held in this meeting room (answered, not just invited)? */
+  async wasMember(meetingId: string, userId: string): Promise<boolean> {
+    const r = await this.#db
+      .selectFrom('call_members')
+      .innerJoin('calls', 'calls.id', 'call_members.call_id')
+      .select('call_members.user_id')
+      .where('calls.meeting_id', '=', meetingId)
+      .where('call_members.user_id', '=', userId)
+      .where('call_members.joined_at', 'is not', null)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
   async invitedIds(callId: string): Promise<string[]> {
     const rows = await this.#db.selectFrom('call_members').select('user_id').where('call_id', '=', callId).execute();
     return rows.map((r) => r.user_id);

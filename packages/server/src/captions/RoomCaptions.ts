@@ -1,14 +1,7 @@
 import { Decoder } from '@evan/opus';
 import type { Notification } from '@convene/protocol';
 import type { CaptionEngine, CaptionStream } from './engine.ts';
-
-export interface CaptionLine {
-  participantId: string;
-  name: string;
-  /** ms since the epoch when the final caption was produced. */
-  at: number;
-  text: string;
-}
+import type { TranscriptLine } from './transcript.ts';
 
 interface Speaker {
   decoder: Decoder;
@@ -17,19 +10,20 @@ interface Speaker {
 
 export interface CaptionHost {
   id: string;
-  /** Display name of a member, or null when they are gone or opted out of captions. */
-  captionable(participantId: string): string | null;
+  /** Who a member is, or null when they are gone or opted out of captions. */
+  captionable(participantId: string): { name: string; userId: string } | null;
   broadcast(n: Notification): void;
+  /** A final line for the transcript (stored by TranscriptStore). */
+  final(line: TranscriptLine): void;
 }
 
 /**
  * Live captions of one room: each microphone's Opus packets (from the SFU's caption tap) are
  * decoded straight to 16 kHz mono (the Opus decoder resamples) and streamed into one engine
  * process per speaker; partial and final captions go to everyone in the room, attributed to
- * the speaker, and finals are kept as the room's transcript (plain text and WebVTT).
+ * the speaker, and finals go to the transcript (captions/transcript.ts).
  */
 export class RoomCaptions {
-  readonly transcript: CaptionLine[] = [];
   readonly startedAt = Date.now();
   private readonly speakers = new Map<string, Speaker>();
   /** Audio samples the engines dropped because they fell behind (reported in /metrics). */
@@ -48,10 +42,10 @@ export class RoomCaptions {
       s = { decoder: new Decoder({ channels: 1, sample_rate: 16_000 }), stream: this.engine.open(this.language) };
       const stream = s.stream;
       stream.onEvent((e) => {
-        const name = this.host.captionable(participantId);
-        if (name === null) return;
+        const who = this.host.captionable(participantId);
+        if (who === null) return;
         this.host.broadcast({ method: 'caption', data: { participantId, kind: e.kind, text: e.text, at: e.at } });
-        if (e.kind === 'final' && e.text) this.transcript.push({ participantId, name, at: e.at, text: e.text });
+        if (e.kind === 'final' && e.text) this.host.final({ userId: who.userId, name: who.name, at: e.at, text: e.text, sessionStartedAt: this.startedAt });
       });
       this.speakers.set(participantId, s);
     }
@@ -78,28 +72,5 @@ export class RoomCaptions {
     const all = [...this.speakers.values()];
     this.speakers.clear();
     await Promise.all(all.map((s) => s.stream.end()));
-  }
-
-  text(): string {
-    return this.transcript.map((l) => `[${new Date(l.at).toISOString().slice(11, 19)}] ${l.name}: ${l.text}`).join('\n') + '\n';
-  }
-
-  /** https://www.w3.org/TR/webvtt1/#file-structure — cues relative to when captions started. */
-  vtt(): string {
-    const ts = (ms: number) => {
-      const t = Math.max(0, ms);
-      const h = Math.floor(t / 3_600_000);
-      const m = Math.floor((t % 3_600_000) / 60_000);
-      const s = Math.floor((t % 60_000) / 1000);
-      const f = Math.floor(t % 1000);
-      return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(f).padStart(3, '0')}`;
-    };
-    const cues = this.transcript.map((l, i) => {
-      const end = l.at - this.startedAt;
-      const start = Math.max(i > 0 ? this.transcript[i - 1]!.at - this.startedAt : 0, end - 4000);
-      const safe = l.text.replace(/-->/g, '→').replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'));
-      return `${ts(start)} --> ${ts(end)}\n<v ${l.name.replace(/[<>&]/g, '')}>${safe}`;
-    });
-    return `WEBVTT\n\n${cues.join('\n\n')}\n`;
   }
 }

@@ -18,6 +18,7 @@ import type { RecordingService } from '../recording/RecordingService.ts';
 import type { WhipIngest } from '../ingest/WhipIngest.ts';
 import type { StreamKeys } from '../ingest/stream-keys.ts';
 import type { WhepService } from '../whep/WhepService.ts';
+import type { TranscriptStore } from '../captions/transcript.ts';
 
 export interface AppContext {
   config: Config;
@@ -32,6 +33,8 @@ export interface AppContext {
   /** WHIP ingest and the hosts' stream keys (absent: no /whip routes). */
   whip?: WhipIngest;
   keys?: StreamKeys;
+  /** Stored transcripts of live captions. */
+  transcripts?: TranscriptStore;
   /** WHEP playback of Spaces (absent: no /whep routes). */
   whep?: WhepService;
   /** Recordings of meetings and Spaces (absent: none). */

@@ -7,6 +7,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import { Admission, type AdmissionOptions } from './Admission.ts';
 import type { CaptionEngine } from '../captions/engine.ts';
 import { RoomCaptions } from '../captions/RoomCaptions.ts';
+import type { TranscriptStore } from '../captions/transcript.ts';
 import { Stage } from './Stage.ts';
 import { QuestionBoard } from './QuestionBoard.ts';
 import type { DbQuestionService } from '../questions/question-service.ts';
@@ -30,6 +31,8 @@ export interface RoomOptions {
   captionEngine?: CaptionEngine;
   /** Recording (none = not available on this server). */
   recorder?: RoomRecorder;
+  /** Where final caption lines are stored (none = transcripts are not kept). */
+  transcripts?: TranscriptStore;
   /** Durable Q&A (none = the room has no question stream). */
   questionStore?: DbQuestionService;
 }
@@ -333,9 +336,10 @@ export class Room {
           id: this.id,
           captionable: (pid) => {
             const m = this.members.get(pid);
-            return m && m.status === 'joined' && !m.captionsOff ? m.user.displayName : null;
+            return m && m.status === 'joined' && !m.captionsOff ? { name: m.user.displayName, userId: m.user.id } : null;
           },
           broadcast: (n) => this.broadcast(n),
+          final: (line) => void this.opts.transcripts?.append(this.id, line),
         },
         engine,
         language,

@@ -174,6 +174,17 @@ export interface StreamKeysTable {
   created_at: CreatedAt;
 }
 
+export interface TranscriptLinesTable {
+  meeting_id: string;
+  /** 1, 2, 3… per meeting across captions sessions. */
+  seq: number;
+  user_id: string;
+  name: string;
+  text: string;
+  spoken_at: Date;
+  session_started_at: Date;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -191,6 +202,7 @@ export interface Database {
   question_votes: QuestionVotesTable;
   recordings: RecordingsTable;
   stream_keys: StreamKeysTable;
+  transcript_lines: TranscriptLinesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

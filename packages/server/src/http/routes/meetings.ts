@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ConveneError, createMeetingBodySchema, meetingIdSchema, type Meeting, type MeetingList } from '@convene/protocol';
 import { UNAVAILABLE } from '../../meetings/meeting-service.ts';
 import { parseOrBadRequest } from '../../support/validation.ts';
+import { transcriptText, transcriptVtt } from '../../captions/transcript.ts';
 import type { AppContext } from '../app.ts';
 import { requireUser } from '../session.ts';
 
@@ -59,22 +60,30 @@ export function registerMeetingRoutes(app: FastifyInstance, ctx: AppContext): vo
 }
 
 /**
- * GET /api/meetings/:id/transcript?format=txt|vtt — the live captions' transcript of a room
- * that is live on this node (hosts and co-hosts; in a call, any participant). 404 otherwise.
+ * GET /api/meetings/:id/transcript?format=txt|vtt — the stored transcript of a meeting's live
+ * captions (all captions sessions, kept after the room closes): the host; co-hosts while in
+ * the room; in a call, anyone who joined it. 404 otherwise, and while there is nothing yet.
  */
 export function registerTranscriptRoute(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { id: string }; Querystring: { format?: string } }>('/api/meetings/:id/transcript', async (req, reply) => {
     const user = await requireUser(ctx.services, req);
     const id = parseOrBadRequest(meetingIdSchema, req.params.id);
+    const meeting = await ctx.services.meetings.get(id);
     const room = ctx.rooms.get(id);
     const me = room?.joined().find((m) => m.user.id === user.id);
-    const allowed = me && (me.role !== 'participant' || room?.meeting.kind === 'call');
-    if (!room?.captions || !allowed) throw new ConveneError('NOT_FOUND', 'no live transcript here');
+    // The host always; co-hosts while in the room; in a call, anyone who was in it.
+    const allowed =
+      !!meeting &&
+      (meeting.hostId === user.id ||
+        (me !== undefined && me.role !== 'participant') ||
+        (meeting.kind === 'call' && (me !== undefined || (await ctx.services.calls.wasMember(id, user.id)))));
+    const lines = allowed && ctx.transcripts ? await ctx.transcripts.lines(id) : [];
+    if (!allowed || (lines.length === 0 && !room?.captions)) throw new ConveneError('NOT_FOUND', 'no transcript here');
     const vtt = req.query.format === 'vtt';
     void reply
       .header('content-type', vtt ? 'text/vtt; charset=utf-8' : 'text/plain; charset=utf-8')
       .header('content-disposition', `attachment; filename="transcript.${vtt ? 'vtt' : 'txt'}"`)
       .header('cache-control', 'no-store');
-    return vtt ? room.captions.vtt() : room.captions.text();
+    return vtt ? transcriptVtt(lines) : transcriptText(lines);
   });
 }
