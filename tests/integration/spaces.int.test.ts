@@ -90,6 +90,18 @@ describe('Spaces: speakers, listeners, requests to speak', () => {
     await host.session.blockFromRoom(l3Id);
     await eventually(() => l3.session.state === 'removed', 5_000, 'l3 removed');
     await expect(Bot.join(server.url, u3, space.id, { video: false, audio: false })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+
+    // The block is stored: everyone leaves (the room closes), the host reopens it, l3 is still out.
+    await Promise.all([host, l1, l2].map((b) => b.close()));
+    let open = true;
+    const end = Date.now() + 5_000;
+    while (open && Date.now() < end) {
+      open = ((await (await fetch(`${server.url}/api/spaces/${space.id}`, { headers: { authorization: `Bearer ${hostUser.token}` } })).json()) as { live: boolean }).live;
+      if (open) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(open).toBe(false);
+    await join(hostUser, space.id, { video: false, audio: false });
+    await expect(Bot.join(server.url, u3, space.id, { video: false, audio: false })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('a listener can never see other listeners, even as the audience changes', async () => {

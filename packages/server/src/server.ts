@@ -11,6 +11,7 @@ import { StreamKeys } from './ingest/stream-keys.ts';
 import { WhepService } from './whep/WhepService.ts';
 import { SpaceService } from './spaces/space-service.ts';
 import { InMemoryRooms } from './rooms/RoomRegistry.ts';
+import { RoomBlocks } from './rooms/room-blocks.ts';
 import { createServices } from './services-impl.ts';
 import type { Services } from './services.ts';
 import { SfuPool } from './sfu/SfuPool.ts';
@@ -66,6 +67,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     questionStore: services.questions,
     recorder: recordings,
     transcripts,
+    blocks: new RoomBlocks(services.db),
   });
   const inbox = await createInbox(config, services, rooms, log);
   const hls = new HlsBroadcasts(

@@ -8,6 +8,7 @@ import { Admission, type AdmissionOptions } from './Admission.ts';
 import type { CaptionEngine } from '../captions/engine.ts';
 import { RoomCaptions } from '../captions/RoomCaptions.ts';
 import type { TranscriptStore } from '../captions/transcript.ts';
+import type { RoomBlocks } from './room-blocks.ts';
 import { Stage } from './Stage.ts';
 import { QuestionBoard } from './QuestionBoard.ts';
 import type { DbQuestionService } from '../questions/question-service.ts';
@@ -33,6 +34,8 @@ export interface RoomOptions {
   recorder?: RoomRecorder;
   /** Where final caption lines are stored (none = transcripts are not kept). */
   transcripts?: TranscriptStore;
+  /** Durable blocks (none = blocks last as long as the room). */
+  blocks?: RoomBlocks;
   /** Durable Q&A (none = the room has no question stream). */
   questionStore?: DbQuestionService;
 }
@@ -405,6 +408,18 @@ export class Room {
     target.notify({ method: 'denied', data: {} });
     target.link?.close(4003, 'denied');
     this.broadcastLobby();
+  }
+
+  /** Remove and keep out for good (Spaces): stored before anyone is told. */
+  async block(target: Member, by: Member): Promise<void> {
+    await this.opts.blocks?.add(this.id, target.user.id, by.user.id);
+    this.blockedUsers.add(target.user.id);
+    await this.remove(target);
+  }
+
+  /** Blocks stored by earlier rooms of this meeting. */
+  async loadBlocks(): Promise<void> {
+    for (const id of (await this.opts.blocks?.list(this.id)) ?? []) this.blockedUsers.add(id);
   }
 
   async remove(target: Member): Promise<void> {

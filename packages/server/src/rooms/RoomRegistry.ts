@@ -104,6 +104,7 @@ export class InMemoryRooms implements LiveRooms {
         for (const o of this.observers) o.memberLeft(r.id, userId);
       },
     });
+    if (meeting.kind === 'space') await room.loadBlocks();
     this.rooms.set(meeting.id, room);
     this.metrics.rooms.set(this.rooms.size);
     log.info('room opened');

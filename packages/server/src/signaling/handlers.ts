@@ -178,9 +178,7 @@ export const handlers: Handlers = {
   },
   async blockFromRoom(s, d) {
     const { room, me } = joined(s);
-    const t = target(room, me, d.participantId, 'block');
-    room.blockedUsers.add(t.user.id);
-    await room.remove(t);
+    await room.block(target(room, me, d.participantId, 'block'), me);
     return ok;
   },
   async react(s, d) {

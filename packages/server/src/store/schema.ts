@@ -185,6 +185,13 @@ export interface TranscriptLinesTable {
   session_started_at: Date;
 }
 
+export interface RoomBlocksTable {
+  meeting_id: string;
+  user_id: string;
+  blocked_by: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -203,6 +210,7 @@ export interface Database {
   recordings: RecordingsTable;
   stream_keys: StreamKeysTable;
   transcript_lines: TranscriptLinesTable;
+  room_blocks: RoomBlocksTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

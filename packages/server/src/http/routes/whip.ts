@@ -40,7 +40,9 @@ export function registerWhipRoutes(app: FastifyInstance, ctx: AppContext): void 
   };
   app.post<{ Params: { id: string } }>('/api/meetings/:id/stream-key', async (req) => {
     const { user, meeting } = await hostMeeting(req, req.params.id);
-    return { whipUrl: `${ctx.config.publicUrl}/whip/${meeting.id}`, streamKey: await keys.issue(meeting.id, user.id) };
+    // Without PUBLIC_URL, the origin the host reached us at (OBS runs next to their browser).
+    const origin = ctx.config.PUBLIC_URL ? ctx.config.publicUrl : `${req.protocol}://${req.headers.host ?? `localhost:${ctx.config.PORT}`}`;
+    return { whipUrl: `${origin}/whip/${meeting.id}`, streamKey: await keys.issue(meeting.id, user.id) };
   });
   app.delete<{ Params: { id: string } }>('/api/meetings/:id/stream-key', async (req, reply) => {
     const { user, meeting } = await hostMeeting(req, req.params.id);

@@ -6,6 +6,7 @@ import * as m0004 from './0004_spaces.ts';
 import * as m0005 from './0005_questions_recordings.ts';
 import * as m0006 from './0006_stream_keys.ts';
 import * as m0007 from './0007_transcripts.ts';
+import * as m0008 from './0008_room_blocks.ts';
 
 /** Every migration in order. Names sort lexically; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_questions_recordings': m0005,
   '0006_stream_keys': m0006,
   '0007_transcripts': m0007,
+  '0008_room_blocks': m0008,
 };
