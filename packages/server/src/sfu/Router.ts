@@ -188,11 +188,11 @@ export class Router extends SafeEmitter<RouterEvents> {
    * with `videoPort`, also the room's main video (VideoEgress) to that port. Replaces an egress of
    * the same name.
    */
-  startAudioEgress(name: string, host: string, ports: number[], videoPort?: number): void {
+  startAudioEgress(name: string, host: string, ports: number[], videoPort?: number, filler = false): void {
     if (this.closed) throw new ConveneError('MEETING_ENDED', 'router closed');
     this.stopAudioEgress(name);
     const audio = new AudioEgress({ host, ports });
-    const video = videoPort !== undefined ? new VideoEgress({ host, port: videoPort }) : null;
+    const video = videoPort !== undefined ? new VideoEgress({ host, port: videoPort, filler }) : null;
     video?.setSpeaker(this.speaker.speaker);
     this.egresses.set(name, { audio, video });
     for (const peer of this.peers.values()) for (const p of peer.producers.values()) this.tapSource(p);

@@ -1,6 +1,7 @@
 import type { RtpPacket } from 'werift';
 import type { MediaSource, PacketTap } from '../MediaSource.ts';
 import { RtpRewriter } from '../rtp/RtpRewriter.ts';
+import { FILLER_PAYLOAD } from './fillerFrame.ts';
 
 const CLOCK = 90_000;
 /** Ask the followed source for a key frame this often, so a lost packet only costs a few seconds. */
@@ -28,13 +29,26 @@ export class MainVideoSelector implements PacketTap {
   private targetRank = -1;
   private lastKeyRequestAt = 0;
   private closed = false;
+  /** Filler frames are being sent (the rewriter is anchored on the filler stream). */
+  private filling = false;
+  private fillerSeq = Math.floor(Math.random() * 0xffff);
+  private fillerTs = Math.floor(Math.random() * 0xffffffff);
+  private lastFillerAt = 0;
   sent = 0;
   switches = 0;
+  fillers = 0;
 
+  /**
+   * `filler`: while nothing is shown, send a still key frame (a dark picture) once a second, so a
+   * consumer that needs a continuous video track (the HLS encoder) always has one.
+   */
   constructor(
     private readonly sink: MainVideoSink,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly filler = false,
+  ) {
+    if (filler) this.sendFiller();
+  }
 
   add(source: MediaSource): void {
     if (this.closed || source.kind !== 'video' || source.closed || this.sources.has(source)) return;
@@ -63,6 +77,27 @@ export class MainVideoSelector implements PacketTap {
     this.choose();
     const src = this.current;
     if (src && this.now() - this.lastKeyRequestAt > KEY_FRAME_EVERY_MS) this.requestKey(src, this.currentRank);
+    if (this.filler && !src) this.sendFiller();
+  }
+
+  private sendFiller(): void {
+    if (this.closed) return;
+    const now = this.now();
+    if (!this.filling) {
+      this.filling = true;
+      this.rewriter.switchSource();
+    } else {
+      this.fillerTs = (this.fillerTs + Math.round((now - this.lastFillerAt) * 90)) >>> 0;
+    }
+    this.lastFillerAt = now;
+    this.fillerSeq = (this.fillerSeq + 1) & 0xffff;
+    const m = this.rewriter.map(this.fillerSeq, this.fillerTs, now);
+    const rtp = {
+      header: { sequenceNumber: this.fillerSeq, timestamp: this.fillerTs, marker: true, ssrc: 0, payloadType: 96, extensions: [] },
+      payload: FILLER_PAYLOAD,
+    } as unknown as RtpPacket;
+    this.fillers++;
+    this.sink(rtp, m.seq, m.ts, true);
   }
 
   /** A viewer lost a picture: ask the source being shown (or about to be) for a key frame. */
@@ -126,6 +161,7 @@ export class MainVideoSelector implements PacketTap {
       this.current = source;
       this.currentRank = rank;
       this.target = null;
+      this.filling = false;
       this.rewriter.switchSource();
       this.switches++;
     }

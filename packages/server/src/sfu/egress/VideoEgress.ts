@@ -12,11 +12,14 @@ export interface VideoEgressOptions {
   /** Datagram sink (tests); default: one UDP socket. */
   send?: (packet: Buffer) => void;
   now?: () => number;
+  /** A still picture once a second while nobody has video (the HLS broadcast). */
+  filler?: boolean;
 }
 
 /**
- * Plain-RTP video egress of one router for recordings: the room's main video (MainVideoSelector:
- * screen share, else the active speaker's camera) as one continuous VP8 stream to host:port.
+ * Plain-RTP video egress of one router for recordings and the HLS broadcast: the room's main
+ * video (MainVideoSelector: screen share, else the active speaker's camera) as one continuous VP8
+ * stream to host:port.
  */
 export class VideoEgress {
   private readonly selector: MainVideoSelector;
@@ -44,7 +47,7 @@ export class VideoEgress {
       b.writeUInt32BE(this.ssrc, 8);
       b.set(rtp.payload, 12);
       out(b);
-    }, opts.now);
+    }, opts.now, opts.filler ?? false);
   }
 
   add(source: MediaSource): void {

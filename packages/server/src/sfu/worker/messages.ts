@@ -26,9 +26,10 @@ export interface WorkerCalls {
   stopCaptionTap: { args: { routerId: string }; result: void };
   /**
    * Plain RTP of the room's audio (one stream per slot) to host:ports[i], for the HLS egress
-   * (name 'hls', the default) or a recording; `videoPort`: the main video too (VideoEgress).
+   * (name 'hls', the default) or a recording; `videoPort`: the main video too (VideoEgress),
+   * with a still filler picture while nobody has video when `videoFiller`.
    */
-  startAudioEgress: { args: { routerId: string; name?: string; host: string; ports: number[]; videoPort?: number }; result: void };
+  startAudioEgress: { args: { routerId: string; name?: string; host: string; ports: number[]; videoPort?: number; videoFiller?: boolean }; result: void };
   stopAudioEgress: { args: { routerId: string; name?: string }; result: void };
   /** Which source each egress slot carries, and packets sent (real and silence) per slot. */
   audioEgressState: { args: { routerId: string; name?: string }; result: { source: string | null; sent: number; silent: number }[] | null };
