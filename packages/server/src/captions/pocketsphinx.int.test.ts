@@ -37,7 +37,8 @@ describe.runIf(engine.available() && hasFlite)('PocketSphinx caption engine', ()
     const latencies = finals.map((f, i) => f.at - ends[i]!);
     console.log(`captions: finals ${JSON.stringify(finals.map((f) => f.text))}, recall ${recalls.map((r) => r.toFixed(2)).join(', ')}, end of speech → final ${latencies.join(', ')} ms`);
     for (const r of recalls) expect(r).toBeGreaterThanOrEqual(0.8);
-    for (const l of latencies) expect(l).toBeLessThan(1500);
+    // ~0.4–0.6 s on a quiet machine (docs/benchmarks.md §5); the bound leaves room for 2 busy cores.
+    for (const l of latencies) expect(l).toBeLessThan(3000);
     expect(stream.dropped).toBe(0);
   }, 60_000);
 
