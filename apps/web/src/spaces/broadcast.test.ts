@@ -15,6 +15,9 @@ describe('broadcast playback', () => {
     // A user-set live sync duration would override the playlist's PART-HOLD-BACK in hls.js.
     expect(HLS_CONFIG.liveSyncDurationCount).toBeUndefined();
     expect(HLS_CONFIG.liveSyncDuration).toBeUndefined();
+    // …and hls.js throws on liveMaxLatencyDuration(Count) without the matching liveSyncDuration(Count).
+    expect(HLS_CONFIG.liveMaxLatencyDurationCount).toBeUndefined();
+    expect(HLS_CONFIG.liveMaxLatencyDuration).toBeUndefined();
     expect(HLS_CONFIG.backBufferLength).toBeLessThanOrEqual(10);
   });
   it('broadcast-only links open the same Space route', () => {
