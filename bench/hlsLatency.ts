@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- hls-latency[-B]`: glass-to-glass latency of the Spaces broadcast tier.
- * A speaker bot (WebRTC, Opus) is silent, then sends a 1 kHz tone burst starting at a known wall
- * clock time; two simulated HLS players (bench/hlsPlayer.ts) that joined a few seconds earlier,
+ * A speaker bot (WebRTC, Opus; bench/toneMic.ts, paced on the wall clock) is silent, then sends
+ * a 1 kHz tone burst whose first sample has a known wall-clock time; two simulated HLS players (bench/hlsPlayer.ts) that joined a few seconds earlier,
  * one low-latency (parts, blocking reload) and one classic (full segments, three target
  * durations behind), decode what they fetch (ffmpeg) and find the burst's first loud sample.
  * Per burst and player: "arrival" = burst start → the part/segment holding its onset is at the
@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import type { ServerProcess } from '../tests/support/serverProcess.ts';
 import { Bot, createUser } from '../tests/support/bots.ts';
 import { SimPlayer, type Media } from './hlsPlayer.ts';
+import { ToneMic } from './toneMic.ts';
 
 export interface HlsLatencyResult {
   scenario: string;
@@ -21,6 +22,8 @@ export interface HlsLatencyResult {
   llPlayout: number[];
   classicArrival: number[];
   classicPlayout: number[];
+  /** Media seconds per wall second seen by the LL players (1.0 = the pipeline keeps real time). */
+  mediaRate: number[];
 }
 
 const TONE_MS = 400;
@@ -68,8 +71,9 @@ function watch(player: SimPlayer, t0: number): Promise<{ arrival: number; playou
 export async function hlsLatencyScenario(server: ServerProcess, bursts: number): Promise<HlsLatencyResult> {
   const host = await createUser(server.url, 'g2g');
   const space = await host.api.createSpace({ title: 'glass to glass' });
-  const speaker = await Bot.join(server.url, host, space.id, { video: false, audio: { frequency: 1000 } });
-  speaker.speaking = false;
+  const speaker = await Bot.join(server.url, host, space.id, { video: false, audio: false });
+  const mic = new ToneMic();
+  await speaker.session.publishMicrophone(mic.track);
   const base = `${server.url}/hls/${space.id}`;
   let live = false;
   const until = Date.now() + 20_000;
@@ -79,20 +83,19 @@ export async function hlsLatencyScenario(server: ServerProcess, bursts: number):
   }
   if (!live) throw new Error('the broadcast did not go live');
   await new Promise((r) => setTimeout(r, 3000)); // a full playlist window of silence
-  const r: HlsLatencyResult = { scenario: `glass to glass, ${bursts} bursts`, bursts, llArrival: [], llPlayout: [], classicArrival: [], classicPlayout: [] };
+  const r: HlsLatencyResult = { scenario: `glass to glass, ${bursts} bursts`, bursts, llArrival: [], llPlayout: [], classicArrival: [], classicPlayout: [], mediaRate: [] };
   for (let b = 0; b < bursts; b++) {
     const ll = new SimPlayer(base, 'll');
     const classic = new SimPlayer(base, 'classic');
     await Promise.all([ll.start(), classic.start()]);
     // Join at a random point relative to parts and segments, then let both settle.
     await new Promise((res) => setTimeout(res, 3000 + Math.random() * 1000));
-    const t0 = Date.now();
-    speaker.speaking = true;
+    const t0 = mic.burstAt(20, TONE_MS);
     const got = Promise.all([watch(ll, t0), watch(classic, t0)]);
-    setTimeout(() => (speaker.speaking = false), TONE_MS);
     const timeout = new Promise<null>((res) => setTimeout(() => res(null), 15_000));
     const res = await Promise.race([got, timeout]);
     await Promise.all([ll.stop(), classic.stop()]);
+    r.mediaRate.push(Math.round(ll.mediaRate() * 1000) / 1000);
     if (!res) {
       console.error(`burst ${b}: not detected within 15 s`);
       continue;
@@ -105,6 +108,7 @@ export async function hlsLatencyScenario(server: ServerProcess, bursts: number):
     console.error(`burst ${b}: LL arrival ${l.arrival} ms, playout ${Math.round(l.playout)} ms; classic arrival ${c.arrival} ms, playout ${Math.round(c.playout)} ms`);
     await new Promise((res2) => setTimeout(res2, 1000)); // silence before the next players join
   }
+  mic.stop();
   await speaker.close();
   return r;
 }

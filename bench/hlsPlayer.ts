@@ -126,7 +126,7 @@ export class SimPlayer {
     const edge = media.at(-1)!.end;
     this.startMedia = Math.max(media[0]!.start, edge - holdBack);
     this.playStartWall = Date.now();
-    for (const m of media) this.account(m);
+    for (const m of media) this.account(m, false);
     this.loop = this.mode === 'll' ? this.llLoop(p) : this.classicLoop();
   }
 
@@ -146,7 +146,21 @@ export class SimPlayer {
     return { name, ...span(r.body, this.timescale, this.trex), arrivedAt: Date.now(), data: r.body };
   }
 
-  private account(m: Media): void {
+  private firstLive: Media | null = null;
+  private lastLive: Media | null = null;
+
+  /** Media seconds produced per wall second since the player joined (1.0: the pipeline keeps real time). */
+  mediaRate(): number {
+    const a = this.firstLive;
+    const b = this.lastLive;
+    return a && b && b.arrivedAt > a.arrivedAt ? (b.end - a.end) / ((b.arrivedAt - a.arrivedAt) / 1000) : NaN;
+  }
+
+  private account(m: Media, live = true): void {
+    if (live) {
+      this.firstLive ??= m;
+      this.lastLive = m;
+    }
     const due = this.playout(m.start);
     if (m.end > this.startMedia && m.arrivedAt > due) this.stall += m.arrivedAt - due;
     this.onMedia(m);
