@@ -214,8 +214,13 @@ export function sdpFor(spaceId: string, ports: number[]): string {
 }
 
 export function ffmpegArgs(o: { slots: number; bitrateKbps: number }): string[] {
-  const inputs = Array.from({ length: o.slots }, (_, i) => `[0:a:${i}]`).join('');
-  const mix = o.slots > 1 ? `${inputs}amix=inputs=${o.slots}:normalize=0:dropout_transition=0[mix]` : `${inputs}anull[mix]`;
+  // Each slot is resampled against its packets' arrival times (wall clock): audio that arrives
+  // late in a burst (a speaker's network or CPU hiccup, or silence already filled in for the gap)
+  // is trimmed once it is more than 0.1 s behind, instead of delaying that slot, and with it the
+  // mix, for the rest of the Space (amix has no notion of time, only of samples).
+  const inputs = Array.from({ length: o.slots }, (_, i) => `[0:a:${i}]aresample=async=1000[s${i}];`).join('');
+  const labels = Array.from({ length: o.slots }, (_, i) => `[s${i}]`).join('');
+  const mix = o.slots > 1 ? `${inputs}${labels}amix=inputs=${o.slots}:normalize=0:dropout_transition=0[mix]` : `${inputs}[s0]anull[mix]`;
   return [
     '-hide_banner',
     '-nostdin',
@@ -234,6 +239,8 @@ export function ffmpegArgs(o: { slots: number; bitrateKbps: number }): string[] 
     '0',
     '-max_delay',
     '100000',
+    '-use_wallclock_as_timestamps',
+    '1',
     '-i',
     'space.sdp',
     '-filter_complex',
