@@ -2,13 +2,15 @@
  * `npm run bench [-- scenario...]`: drives Node participants (libwebrtc via @roamhq/wrtc, through
  * the SDK) against a server in its own process and prints, per scenario: server CPU µs per
  * forwarded RTP packet, forwarded packets/s, server RSS, join → first remote frame p50/p95 and
- * frames/s at subscribers. Scenarios: fanout-N (1 publisher → N subscribers), mesh-N (all publish).
+ * frames/s at subscribers. Scenarios: fanout-N (1 publisher → N subscribers), mesh-N (all publish);
+ * hls-latency[-B]: Spaces broadcast glass-to-glass latency, LL-HLS vs classic (bench/hlsLatency.ts).
  */
 import { Bot, createUser, eventually } from '../tests/support/bots.ts';
 import { ServerProcess, cores } from '../tests/support/serverProcess.ts';
 import { callsScenario, printCalls, type CallsResult } from './calls.ts';
 import { printSpaces, spaceScenario, stormScenario, type SpaceResult, type StormResult } from './spaces.ts';
 import { captionsScenario, printCaptions, type CaptionResult } from './captions.ts';
+import { hlsLatencyScenario, printHlsLatency, type HlsLatencyResult } from './hlsLatency.ts';
 
 interface Result {
   scenario: string;
@@ -160,6 +162,7 @@ const callResults: CallsResult[] = [];
 const spaceResults: SpaceResult[] = [];
 const stormResults: StormResult[] = [];
 const captionResults: CaptionResult[] = [];
+const hlsResults: HlsLatencyResult[] = [];
 for (const s of scenarios) {
   const [kind, nStr] = s.split('-');
   const n = Number(nStr);
@@ -169,6 +172,12 @@ for (const s of scenarios) {
     ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   });
   try {
+    if (s.startsWith('hls-latency')) {
+      const r = await hlsLatencyScenario(server, Number(s.split('-')[2] ?? 10));
+      hlsResults.push(r);
+      console.log(JSON.stringify(r));
+      continue;
+    }
     if (kind === 'captions') {
       const r = await captionsScenario(server, n);
       captionResults.push(r);
@@ -214,4 +223,5 @@ if (results.length > 0) {
 printCalls(callResults);
 printSpaces(spaceResults, stormResults);
 printCaptions(captionResults);
+printHlsLatency(hlsResults);
 process.exit(0);

@@ -39,26 +39,45 @@ function get(url: string, headers: Record<string, string> = {}): Promise<Res> {
 
 interface Playlist {
   sequence: number;
+  /** The last EXT-X-MAP (the current ffmpeg run's init section). */
   init: string;
-  segments: { name: string; duration: number }[];
+  maps: string[];
+  segments: { name: string; duration: number; msn: number }[];
+  parts: { name: string; duration: number; msn: number; index: number }[];
+  preloadHint: string;
   discontinuity: boolean;
   text: string;
 }
+const PART = /^#EXT-X-PART:DURATION=([\d.]+),URI="([^"]+)"/;
 function parse(text: string): Playlist {
+  const sequence = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1] ?? -1);
   const segments: Playlist['segments'] = [];
+  const parts: Playlist['parts'] = [];
   let duration = 0;
   for (const line of text.split('\n')) {
     const inf = /^#EXTINF:([\d.]+)/.exec(line);
+    const part = PART.exec(line);
     if (inf) duration = Number(inf[1]);
-    else if (line && !line.startsWith('#')) segments.push({ name: line.trim(), duration });
+    else if (part) parts.push({ name: part[2]!, duration: Number(part[1]), msn: sequence + segments.length, index: parts.filter((x) => x.msn === sequence + segments.length).length });
+    else if (line && !line.startsWith('#')) segments.push({ name: line.trim(), duration, msn: sequence + segments.length });
   }
+  const maps = [...text.matchAll(/#EXT-X-MAP:URI="([^"]+)"/g)].map((m) => m[1]!);
   return {
-    sequence: Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1] ?? -1),
-    init: /#EXT-X-MAP:URI="([^"]+)"/.exec(text)?.[1] ?? '',
+    sequence,
+    init: maps.at(-1) ?? '',
+    maps,
     segments,
-    discontinuity: text.includes('#EXT-X-DISCONTINUITY'),
+    parts,
+    preloadHint: /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="([^"]+)"/.exec(text)?.[1] ?? '',
+    discontinuity: text.includes('#EXT-X-DISCONTINUITY\n'),
     text,
   };
+}
+/** The (msn, part) after the last listed part: what a low-latency player asks for next. */
+function nextPart(p: Playlist): { msn: number; part: number } {
+  const last = p.parts.at(-1)!;
+  const closed = p.segments.at(-1)?.msn === last.msn;
+  return closed ? { msn: last.msn + 1, part: 0 } : { msn: last.msn, part: last.index + 1 };
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hls-test-'));
@@ -108,6 +127,11 @@ describe.runIf(hasFfmpeg)('Spaces HLS broadcast', () => {
     const r = await get(`${base}/index.m3u8`);
     return r.status === 200 ? parse(r.body.toString('utf8')) : null;
   };
+  const blocking = async (msn: number, part: number): Promise<{ ms: number; res: Res; p: Playlist }> => {
+    const t = Date.now();
+    const res = await get(`${base}/index.m3u8?_HLS_msn=${msn}&_HLS_part=${part}`);
+    return { ms: Date.now() - t, res, p: parse(res.body.toString('utf8')) };
+  };
   const latest = async (): Promise<{ init: Buffer; seg: Buffer; p: Playlist }> => {
     const p = (await playlist())!;
     const [i, s] = await Promise.all([get(`${base}/${p.init}`), get(`${base}/${p.segments.at(-1)!.name}`)]);
@@ -126,7 +150,7 @@ describe.runIf(hasFfmpeg)('Spaces HLS broadcast', () => {
     console.log('HLS report', JSON.stringify(report, null, 2));
   });
 
-  it('speakers’ mixed audio appears as HLS: playlist, fMP4 AAC segments with energy, silence when nobody speaks, cache headers, 404s', async () => {
+  it('speakers’ mixed audio appears as LL-HLS: playlist with parts, blocking reload, preload hint, fMP4 AAC parts and segments with energy, silence when nobody speaks, cache headers, 404s', async () => {
     const hostUser = await createUser(server.url, 'hlshost');
     const space = await hostUser.api.createSpace({ title: 'Broadcast' });
     spaceId = space.id;
@@ -190,6 +214,69 @@ describe.runIf(hasFfmpeg)('Spaces HLS broadcast', () => {
     report.segmentBytes = seg.length;
     report.meanVolumeSpeaking = loud.meanVolume;
 
+    // Low-Latency HLS (draft-pantos-hls-rfc8216bis-16): server control, part info, parts, preload hint.
+    const llText = pl.text;
+    expect(llText).toMatch(/^#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=[\d.]+$/m);
+    const partTarget = Number(/^#EXT-X-PART-INF:PART-TARGET=([\d.]+)$/m.exec(llText)?.[1]);
+    expect(partTarget).toBeGreaterThan(0.2);
+    expect(partTarget).toBeLessThan(0.5);
+    expect(Number(/PART-HOLD-BACK=([\d.]+)/.exec(llText)?.[1])).toBeGreaterThanOrEqual(3 * partTarget - 1e-3);
+    expect(pl.parts.length).toBeGreaterThanOrEqual(3);
+    for (const x of pl.parts) {
+      expect(x.duration).toBeLessThanOrEqual(partTarget);
+      expect(x.duration).toBeGreaterThan(0.85 * partTarget);
+    }
+    expect(llText).toMatch(/#EXT-X-PART:DURATION=[\d.]+,URI="[^"]+",INDEPENDENT=YES/);
+    expect(pl.preloadHint).toMatch(/^[a-z0-9]+-\d+\.\d+\.m4s$/);
+    expect(pl.text.split('\n').filter(Boolean).at(-1)).toMatch(/^#EXT-X-PRELOAD-HINT:TYPE=PART,/);
+
+    // Blocking reload: the next part; then the one after it, which cannot exist for another ~part duration.
+    const n1 = nextPart(parse((await get(`${base}/index.m3u8`)).body.toString()));
+    const b1 = await blocking(n1.msn, n1.part);
+    expect(b1.res.status).toBe(200);
+    expect(b1.res.headers['cache-control']).toBe('public, max-age=6');
+    expect(b1.ms).toBeLessThan(3000);
+    const n2 = nextPart(b1.p);
+    const before2 = parse((await get(`${base}/index.m3u8`)).body.toString());
+    expect(before2.parts.some((x) => x.msn === n2.msn && x.index === n2.part)).toBe(false); // not there yet
+    const b2 = await blocking(n2.msn, n2.part);
+    expect(b2.res.status).toBe(200);
+    expect(b2.p.parts.some((x) => x.msn === n2.msn && x.index === n2.part)).toBe(true);
+    expect(b2.ms).toBeGreaterThan(100); // it waited for the part to be written…
+    expect(b2.ms).toBeLessThan(1500); // …and answered as soon as it was (parts come every ~0.32 s)
+    report.blockingReloadMs = [b1.ms, b2.ms];
+    // The preload-hinted part: held until ffmpeg writes it, then served (immutable).
+    const th = Date.now();
+    const hinted = await get(`${base}/${b2.p.preloadHint}`);
+    report.preloadHintHeldMs = Date.now() - th;
+    expect(hinted.status).toBe(200);
+    expect(hinted.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(Date.now() - th).toBeLessThan(1500);
+    // Out of bounds: too far ahead → 400 at once; _HLS_part without _HLS_msn → 400.
+    expect((await get(`${base}/index.m3u8?_HLS_msn=${n2.msn + 3}&_HLS_part=0`)).status).toBe(400);
+    expect((await get(`${base}/index.m3u8?_HLS_part=1`)).status).toBe(400);
+    expect((await get(`${base}/index.m3u8?_HLS_msn=abc`)).status).toBe(400);
+
+    // Parts decode on their own (AAC with the tones), and a full segment is exactly its parts concatenated.
+    const lp = b2.p;
+    const full = lp.segments.at(-1)!;
+    const its = lp.parts.filter((x) => x.msn === full.msn);
+    expect(its.length).toBe(3);
+    const partBodies = await Promise.all(its.map(async (x) => (await get(`${base}/${x.name}`)).body));
+    const fullBody = (await get(`${base}/${full.name}`)).body;
+    expect(Buffer.concat(partBodies).equals(fullBody)).toBe(true);
+    const llInit = (await get(`${base}/${lp.init}`)).body;
+    for (const body of partBodies) {
+      const a = analyse(llInit, body);
+      expect(a.codec).toBe('aac');
+      expect(a.duration).toBeGreaterThan(0.25);
+      expect(a.meanVolume).toBeGreaterThan(-30);
+    }
+    const fa = analyse(llInit, fullBody);
+    expect(fa.duration).toBeGreaterThan(0.9);
+    expect(fa.meanVolume).toBeGreaterThan(-30);
+    report.partBytes = partBodies.map((b) => b.length);
+
     // Nobody speaks → silent segments; then the tone comes back: time until a segment with it is listed.
     for (const b of speakers) b.speaking = false;
     await sleep(2500);
@@ -197,21 +284,35 @@ describe.runIf(hasFfmpeg)('Spaces HLS broadcast', () => {
     const q = analyse(quiet.init, quiet.seg);
     expect(q.meanVolume).toBeLessThan(-80);
     report.meanVolumeSilent = q.meanVolume;
-    const seen = new Set(quiet.p.segments.map((s) => s.name));
+    // The tone comes back: a low-latency player (blocking reloads, part by part) gets a part with
+    // it long before a classic player sees the full segment listed.
+    const seenParts = new Set(quiet.p.parts.map((x) => x.name));
+    const seen = new Set(quiet.p.segments.map((x) => x.name));
     const onAt = Date.now();
     for (const b of speakers) b.speaking = true;
+    let partLatency = -1;
     let latency = -1;
+    let cur = quiet.p;
+    // Latency counts until the playlist listing the part (segment) arrived, not our decoding after it.
     while (latency < 0 && Date.now() - onAt < 8000) {
-      await sleep(50);
-      const cur = (await playlist())!;
-      for (const s of cur.segments) {
-        if (seen.has(s.name)) continue;
-        seen.add(s.name);
-        const body = (await get(`${base}/${s.name}`)).body;
-        if (analyse(quiet.init, body).meanVolume > -60) latency = Date.now() - onAt;
+      const n = nextPart(cur);
+      cur = (await blocking(n.msn, n.part)).p;
+      const listedAt = Date.now() - onAt;
+      for (const x of cur.parts) {
+        if (seenParts.has(x.name)) continue;
+        seenParts.add(x.name);
+        if (partLatency < 0 && analyse(quiet.init, (await get(`${base}/${x.name}`)).body).meanVolume > -60) partLatency = listedAt;
+      }
+      for (const x of cur.segments) {
+        if (seen.has(x.name)) continue;
+        seen.add(x.name);
+        if (analyse(quiet.init, (await get(`${base}/${x.name}`)).body).meanVolume > -60) latency = listedAt;
       }
     }
+    expect(partLatency).toBeGreaterThan(0);
     expect(latency).toBeGreaterThan(0);
+    expect(partLatency).toBeLessThanOrEqual(latency);
+    report.toneToListedPartMs = partLatency;
     report.toneToListedSegmentMs = latency;
 
     // Strict ids and names, nothing outside the output directory.
@@ -226,7 +327,7 @@ describe.runIf(hasFfmpeg)('Spaces HLS broadcast', () => {
     for (const u of bad) expect((await get(u)).status, u).toBe(404);
   });
 
-  it('ffmpeg killed while the Space is live: restarted, new names, discontinuity, sequence keeps growing', async () => {
+  it('ffmpeg killed while the Space is live: restarted, new names, discontinuity and a new map in the same playlist, sequence keeps growing', async () => {
     const before = (await playlist())!;
     const pids = children(server.child.pid!, 'ffmpeg');
     expect(pids.length).toBe(1);
@@ -237,7 +338,7 @@ describe.runIf(hasFfmpeg)('Spaces HLS broadcast', () => {
     while (Date.now() < end) {
       await sleep(200);
       const p = await playlist();
-      if (p && p.init !== before.init && p.segments.length > 0) {
+      if (p && p.init !== before.init && p.segments.some((x) => x.name.startsWith(p.init.replace('-init.mp4', '-')))) {
         after = p;
         break;
       }
@@ -245,9 +346,15 @@ describe.runIf(hasFfmpeg)('Spaces HLS broadcast', () => {
     expect(after).not.toBeNull();
     report.restartToNewSegmentMs = Date.now() - killedAt;
     expect(after!.discontinuity).toBe(true);
-    expect(after!.sequence).toBeGreaterThan(before.sequence + before.segments.length - 1);
-    expect(new Set(after!.segments.map((s) => s.name)).size).toBe(after!.segments.length);
-    for (const s of after!.segments) expect(before.segments.map((x) => x.name)).not.toContain(s.name);
+    // One continuous playlist across runs: the new run's segments carry on the sequence, new names.
+    const lastBefore = before.segments.at(-1)!.msn;
+    const fresh = after!.segments.filter((x) => x.name.startsWith(after!.init.replace('-init.mp4', '-')));
+    expect(fresh.length).toBeGreaterThan(0);
+    for (const x of fresh) expect(x.msn).toBeGreaterThan(lastBefore);
+    expect(new Set(after!.segments.map((x) => x.name)).size).toBe(after!.segments.length);
+    for (const x of fresh) expect(before.segments.map((y) => y.name)).not.toContain(x.name);
+    const lines = after!.text.split('\n');
+    expect(lines[lines.indexOf(`#EXT-X-MAP:URI="${after!.init}"`) - 1]).toBe('#EXT-X-DISCONTINUITY');
   });
 
   it('2,000 HLS listeners polling on loopback: origin CPU measured, the WebRTC listener’s audio keeps flowing', async () => {

@@ -8,7 +8,7 @@ import { HLS_CONFIG, mseCanPlayAac, pickPlayback, type PlaybackMode } from './br
 declare global {
   interface Window {
     /** For tests: the broadcast player's element and what hls.js has loaded. */
-    __conveneBroadcast?: { audio: HTMLAudioElement; mode: PlaybackMode; fragments: number };
+    __conveneBroadcast?: { audio: HTMLAudioElement; mode: PlaybackMode; fragments: number; latency?: () => number | null };
   }
 }
 
@@ -21,8 +21,9 @@ export function broadcastOffered(hls: Space['hls'] | undefined): boolean {
 }
 
 /**
- * The Space's broadcast (HLS, the speakers' mix a few seconds behind live) in an <audio>: hls.js
- * where MSE plays AAC, the browser's own HLS otherwise (Safari). Starts at once; if the browser
+ * The Space's broadcast (Low-Latency HLS, the speakers' mix about 1.5 s behind live) in an <audio>:
+ * hls.js in low-latency mode (parts, blocking playlist reload) where MSE plays AAC, the browser's
+ * own HLS otherwise (Safari; native LL-HLS there, full segments in players without it). Starts at once; if the browser
  * blocks autoplay, a "Tap to listen" button. Stops and releases everything on unmount.
  */
 export function BroadcastPlayer({ spaceId, hls, message }: { spaceId: string; hls: Space['hls'] | undefined; message: string }) {
@@ -61,7 +62,7 @@ export function BroadcastPlayer({ spaceId, hls, message }: { spaceId: string; hl
     let cancelled = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
     const mode = pickPlayback(mseCanPlayAac(), audio.canPlayType('application/vnd.apple.mpegurl'));
-    const hook = { audio, mode, fragments: 0 };
+    const hook: NonNullable<Window['__conveneBroadcast']> = { audio, mode, fragments: 0 };
     window.__conveneBroadcast = hook;
     setPhase('buffering');
     const start = () =>
@@ -86,6 +87,8 @@ export function BroadcastPlayer({ spaceId, hls, message }: { spaceId: string; hl
         if (cancelled) return;
         const h = new HlsJs(HLS_CONFIG);
         hlsRef.current = h;
+        // Seconds behind the live edge, as hls.js estimates it (tests and debugging).
+        hook.latency = () => (Number.isFinite(h.latency) ? h.latency : null);
         h.on(HlsJs.Events.MANIFEST_PARSED, () => void start());
         h.on(HlsJs.Events.FRAG_LOADED, () => void hook.fragments++);
         h.on(HlsJs.Events.ERROR, (_e, data) => {

@@ -12,7 +12,12 @@ describe('broadcast playback', () => {
   });
   it('uses a low-latency live config', () => {
     expect(HLS_CONFIG.lowLatencyMode).toBe(true);
-    expect(HLS_CONFIG.liveSyncDurationCount).toBe(2);
+    // A user-set live sync duration would override the playlist's PART-HOLD-BACK in hls.js.
+    expect(HLS_CONFIG.liveSyncDurationCount).toBeUndefined();
+    expect(HLS_CONFIG.liveSyncDuration).toBeUndefined();
+    // …and hls.js throws on liveMaxLatencyDuration(Count) without the matching liveSyncDuration(Count).
+    expect(HLS_CONFIG.liveMaxLatencyDurationCount).toBeUndefined();
+    expect(HLS_CONFIG.liveMaxLatencyDuration).toBeUndefined();
     expect(HLS_CONFIG.backBufferLength).toBeLessThanOrEqual(10);
   });
   it('broadcast-only links open the same Space route', () => {

@@ -1,14 +1,15 @@
 import type { HlsConfig } from 'hls.js';
 
 /**
- * hls.js settings for a live audio-only stream of 1 s fMP4 segments: start two segments behind
- * the live edge (not three), catch up gently when we drift, and keep little buffer behind us.
- * `lowLatencyMode` only matters once the origin publishes LL-HLS parts; it is harmless before.
+ * hls.js settings for the Spaces broadcast, which is Low-Latency HLS (0.32 s parts, 0.96 s
+ * segments, blocking playlist reload): in low-latency mode hls.js starts PART-HOLD-BACK (~1 s)
+ * behind the live edge and loads part by part. No liveSyncDuration(Count) here on purpose: a
+ * user-set value overrides PART-HOLD-BACK in hls.js's latency controller (and hls.js then refuses
+ * liveMaxLatencyDuration(Count) without it). Catch up gently when we drift (playback rate up to
+ * 1.1), and keep little buffer behind us.
  */
 export const HLS_CONFIG: Partial<HlsConfig> = {
   lowLatencyMode: true,
-  liveSyncDurationCount: 2,
-  liveMaxLatencyDurationCount: 6,
   maxLiveSyncPlaybackRate: 1.1,
   backBufferLength: 8,
   maxBufferLength: 6,

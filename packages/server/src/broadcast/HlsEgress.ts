@@ -1,16 +1,23 @@
-import { existsSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../telemetry/logger.ts';
+import { Fmp4Splitter } from './fmp4.ts';
+import { LlHlsStore, type PlaylistSnapshot } from './LlHlsStore.ts';
 
-/** Playlist name inside the output directory (the URL is /hls/:spaceId/index.m3u8). */
+export type { PlaylistSnapshot } from './LlHlsStore.ts';
+
+/** Playlist name (the URL is /hls/:spaceId/index.m3u8). */
 export const PLAYLIST = 'index.m3u8';
-/** Media file names ffmpeg writes for us: `<run>-init.mp4` and `<run>-<sequence>.m4s`. */
-export const MEDIA_NAME = /^[a-z0-9]{1,16}-(?:init\.mp4|[0-9]{1,16}\.m4s)$/;
-const PLAYLIST_MAX_AGE_MS = 200;
-const SEGMENT_CACHE = 24;
+/** Media names: `<run>-init.mp4`, full segments `<run>-<msn>.m4s`, parts `<run>-<msn>.<part>.m4s`. */
+export const MEDIA_NAME = /^[a-z0-9]{1,16}-(?:init\.mp4|[0-9]{1,16}(?:\.[0-9]{1,2})?\.m4s)$/;
+/** AAC frames (1024 samples at 48 kHz) per part: 15 → 0.32 s parts. */
+export const PART_FRAMES = 15;
+export const PART_SECONDS = (PART_FRAMES * 1024) / 48_000;
+/** Parts per full segment: 3 → 0.96 s segments (TARGETDURATION 1, as before LL-HLS). */
+export const PARTS_PER_SEGMENT = 3;
+const TARGET_DURATION = 1;
 const RESTART_MIN_MS = 500;
 const RESTART_MAX_MS = 10_000;
 /** A run that lasted this long resets the restart backoff. */
@@ -21,7 +28,7 @@ export interface HlsEgressOptions {
   ffmpeg: string;
   slots: number;
   bitrateKbps: number;
-  /** Parent of this egress's own temporary directory. */
+  /** Parent of this egress's own temporary directory (it holds the SDP file). */
   baseDir: string;
   log: Logger;
   /** Ask the media worker to send the room's audio to these UDP ports on 127.0.0.1 (one per slot). */
@@ -29,29 +36,20 @@ export interface HlsEgressOptions {
   stopRtp(): Promise<void>;
 }
 
-export interface PlaylistSnapshot {
-  body: Buffer;
-  etag: string;
-  /** Media file names the playlist references (EXT-X-MAP and segments). */
-  names: Set<string>;
-}
-
 /**
- * One Space's broadcast: the media worker sends the speakers' audio as plain RTP (one stream per
- * slot) to local UDP ports; ffmpeg mixes the slots (amix), encodes AAC and writes a live HLS
- * playlist with fMP4 segments into a temporary directory; the origin serves them from memory.
- * ffmpeg runs in its own process group and is restarted (new ports, new file prefix, with a
- * discontinuity) if it dies while the Space is live.
+ * One Space's broadcast as Low-Latency HLS: the media worker sends the speakers' audio as plain
+ * RTP (one stream per slot) to local UDP ports; ffmpeg mixes the slots (amix), encodes AAC and
+ * writes fragmented MP4 to its stdout, one 0.32 s fragment at a time; each fragment becomes an
+ * LL-HLS part in memory (LlHlsStore), every three parts a full segment, and the origin serves
+ * the playlist, parts and segments from there. ffmpeg runs in its own process group and is
+ * restarted (new ports, new name prefix, a discontinuity) if it dies while the Space is live.
  */
 export class HlsEgress {
   private state: 'starting' | 'live' | 'stopped' = 'starting';
 
-  /**
-   * 'live' once ffmpeg has written a playlist (it does so after the first complete segment),
-   * whether or not anyone has fetched it yet.
-   */
+  /** 'live' once the first full segment exists, whether or not anyone has fetched it yet. */
   get status(): 'starting' | 'live' | 'stopped' {
-    if (this.state === 'starting' && this.dir && existsSync(path.join(this.dir, PLAYLIST))) this.state = 'live';
+    if (this.state === 'starting' && this.store.hasSegment) this.state = 'live';
     return this.state;
   }
 
@@ -61,17 +59,32 @@ export class HlsEgress {
   dir = '';
   private child: ChildProcess | null = null;
   private run = '';
-  private readonly runIds = new Set<string>();
   private runs = 0;
   private runStartedAt = 0;
   private backoff = RESTART_MIN_MS;
   private restartTimer: NodeJS.Timeout | null = null;
   private stderrTail: string[] = [];
-  private playlistCache: { at: number; snap: PlaylistSnapshot | null; loading: Promise<PlaylistSnapshot | null> | null } = { at: 0, snap: null, loading: null };
-  private readonly files = new Map<string, Buffer>();
   private exited: Promise<void> = Promise.resolve();
+  readonly store: LlHlsStore;
 
-  constructor(private readonly opts: HlsEgressOptions) {}
+  constructor(private readonly opts: HlsEgressOptions) {
+    // Sequence numbers count segment durations since the epoch, then one per segment: a later
+    // egress of the same Space never reuses a number (segments cannot come faster than real time).
+    const firstMsn = Math.floor(Date.now() / (PART_SECONDS * PARTS_PER_SEGMENT * 1000));
+    this.store = new LlHlsStore({
+      partsPerSegment: PARTS_PER_SEGMENT,
+      // One AAC frame of slack: a run's first fragment can be a little longer (encoder priming).
+      partTarget: PART_SECONDS + 1024 / 48_000,
+      targetDuration: TARGET_DURATION,
+      windowSegments: 6,
+      partSegments: 3,
+      retainSegments: 24,
+      firstMsn,
+      tag: Date.now().toString(36),
+      // §6.2.5.2: a blocking request that is not answered within three target durations gets a 503.
+      blockTimeoutMs: 3 * TARGET_DURATION * 1000,
+    });
+  }
 
   private get stopped(): boolean {
     return this.status === 'stopped';
@@ -91,17 +104,30 @@ export class HlsEgress {
   private async spawn(): Promise<void> {
     if (this.stopped) return;
     this.runs++;
-    // Unique per run so segment and init names never repeat (they are cached as immutable).
-    this.run = Date.now().toString(36) + this.runs.toString(36);
-    this.runIds.add(this.run);
+    // Unique per run so part, segment and init names never repeat (they are cached as immutable).
+    const run = Date.now().toString(36) + this.runs.toString(36);
+    this.run = run;
     const ports = await freeRtpPorts(this.opts.slots);
     await fs.writeFile(path.join(this.dir, 'space.sdp'), sdpFor(this.opts.spaceId, ports));
     if (this.stopped) return;
-    const args = ffmpegArgs({ slots: ports.length, run: this.run, bitrateKbps: this.opts.bitrateKbps, discontinuity: this.runs > 1 });
-    const child = spawn(this.opts.ffmpeg, args, { cwd: this.dir, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    const args = ffmpegArgs({ slots: ports.length, bitrateKbps: this.opts.bitrateKbps });
+    const child = spawn(this.opts.ffmpeg, args, { cwd: this.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.runStartedAt = Date.now();
     this.stderrTail = [];
+    const splitter = new Fmp4Splitter({
+      init: (data) => this.store.startRun(run, data),
+      fragment: (f) => this.store.addPart(f.data, f.duration),
+    });
+    child.stdout?.on('data', (d: Buffer) => {
+      if (this.child !== child) return;
+      try {
+        splitter.push(d);
+      } catch (err) {
+        this.opts.log.error({ err }, 'HLS ffmpeg wrote something that is not fragmented MP4; restarting it');
+        killGroup(child.pid!, 'SIGKILL');
+      }
+    });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => {
       this.stderrTail.push(...d.split('\n').filter(Boolean));
@@ -114,6 +140,7 @@ export class HlsEgress {
       child.once('close', (code, signal) => {
         resolve();
         if (this.child === child) this.child = null;
+        if (this.run === run) this.store.endRun();
         if (this.stopped) return;
         this.opts.log.warn({ code, signal, stderr: this.stderrTail.slice(-5) }, 'HLS ffmpeg exited while the Space is live; restarting');
         if (Date.now() - this.runStartedAt > HEALTHY_RUN_MS) this.backoff = RESTART_MIN_MS;
@@ -126,77 +153,26 @@ export class HlsEgress {
       });
     });
     await this.opts.startRtp(ports);
-    this.opts.log.info({ pid: child.pid, ports, run: this.run, dir: this.dir }, 'HLS egress ffmpeg started');
+    this.opts.log.info({ pid: child.pid, ports, run, dir: this.dir }, 'HLS egress ffmpeg started');
   }
 
-  /** The current playlist, re-read at most every 200 ms however many listeners poll. */
-  async playlist(): Promise<PlaylistSnapshot | null> {
-    if (this.stopped) return null;
-    const c = this.playlistCache;
-    if (Date.now() - c.at < PLAYLIST_MAX_AGE_MS) return c.snap;
-    c.loading ??= this.readPlaylist().finally(() => {
-      c.loading = null;
-    });
-    return c.loading;
+  /** The current playlist (rendered once per new part however many listeners poll), or null. */
+  playlist(): PlaylistSnapshot | null {
+    return this.stopped ? null : this.store.playlist();
   }
 
-  private async readPlaylist(): Promise<PlaylistSnapshot | null> {
-    let body: Buffer;
-    try {
-      body = await fs.readFile(path.join(this.dir, PLAYLIST));
-    } catch {
-      return null;
-    }
-    const names = new Set<string>();
-    const text = body.toString('utf8');
-    for (const line of text.split('\n')) {
-      const l = line.trim();
-      const map = /^#EXT-X-MAP:URI="([^"]+)"/.exec(l);
-      const name = map ? map[1]! : l.startsWith('#') ? '' : l;
-      if (MEDIA_NAME.test(name)) names.add(name);
-    }
-    const seq = /#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1] ?? '0';
-    const snap: PlaylistSnapshot = { body, etag: `"${this.run}-${seq}-${body.length}"`, names };
-    if (names.size > 0 && !this.stopped) this.status = 'live';
-    this.playlistCache.at = Date.now();
-    this.playlistCache.snap = names.size > 0 ? snap : null;
-    return this.playlistCache.snap;
-  }
-
-  /**
-   * A media file of this egress, read from disk once and kept in memory. Served: names in the
-   * current playlist, and segments of our runs that are complete on disk (ffmpeg renames them
-   * into place: temp_file), e.g. one that just left the playlist while a slow player wants it.
-   */
+  /** An init section, part or segment in memory; a part about to be written is waited for. */
   async file(name: string): Promise<Buffer | null> {
     if (this.stopped || !MEDIA_NAME.test(name)) return null;
-    const hit = this.files.get(name);
-    if (hit) return hit;
-    const listed = (await this.playlist())?.names.has(name) === true;
-    if (!listed && (name.endsWith('init.mp4') || !this.runIds.has(name.slice(0, name.indexOf('-'))))) return null;
-    let data: Buffer;
-    try {
-      data = await fs.readFile(path.join(this.dir, name));
-    } catch {
-      return null;
-    }
-    if (this.stopped) return null;
-    this.files.set(name, data);
-    if (this.files.size > SEGMENT_CACHE) {
-      for (const k of this.files.keys()) {
-        if (this.files.size <= SEGMENT_CACHE) break;
-        if (!k.endsWith('init.mp4')) this.files.delete(k);
-      }
-    }
-    return data;
+    return this.store.file(name) ?? (await this.store.awaitPart(name));
   }
 
-  /** Stop ffmpeg (its whole process group), the worker's RTP, and delete the files. */
+  /** Stop ffmpeg (its whole process group), the worker's RTP, and delete the directory. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.status = 'stopped';
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.files.clear();
+    this.store.close();
     const rtp = this.opts.stopRtp().catch(() => undefined);
     const child = this.child;
     if (child?.pid !== undefined && child.exitCode === null) {
@@ -237,10 +213,14 @@ export function sdpFor(spaceId: string, ports: number[]): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-export function ffmpegArgs(o: { slots: number; run: string; bitrateKbps: number; discontinuity: boolean }): string[] {
-  const inputs = Array.from({ length: o.slots }, (_, i) => `[0:a:${i}]`).join('');
-  const mix = o.slots > 1 ? `${inputs}amix=inputs=${o.slots}:normalize=0:dropout_transition=0[mix]` : `${inputs}anull[mix]`;
-  const flags = ['delete_segments', 'independent_segments', 'omit_endlist', 'temp_file', ...(o.discontinuity ? ['discont_start'] : [])];
+export function ffmpegArgs(o: { slots: number; bitrateKbps: number }): string[] {
+  // Each slot is resampled against its packets' arrival times (wall clock): audio that arrives
+  // late in a burst (a speaker's network or CPU hiccup, or silence already filled in for the gap)
+  // is trimmed once it is more than 0.1 s behind, instead of delaying that slot, and with it the
+  // mix, for the rest of the Space (amix has no notion of time, only of samples).
+  const inputs = Array.from({ length: o.slots }, (_, i) => `[0:a:${i}]aresample=async=1000[s${i}];`).join('');
+  const labels = Array.from({ length: o.slots }, (_, i) => `[s${i}]`).join('');
+  const mix = o.slots > 1 ? `${inputs}${labels}amix=inputs=${o.slots}:normalize=0:dropout_transition=0[mix]` : `${inputs}[s0]anull[mix]`;
   return [
     '-hide_banner',
     '-nostdin',
@@ -259,6 +239,8 @@ export function ffmpegArgs(o: { slots: number; run: string; bitrateKbps: number;
     '0',
     '-max_delay',
     '100000',
+    '-use_wallclock_as_timestamps',
+    '1',
     '-i',
     'space.sdp',
     '-filter_complex',
@@ -273,24 +255,17 @@ export function ffmpegArgs(o: { slots: number; run: string; bitrateKbps: number;
     '48000',
     '-ac',
     '2',
+    // Fragmented MP4 on stdout (ffmpeg 5.1's HLS muxer has no LL-HLS): init (ftyp+moov) first,
+    // then one moof+mdat per PART_FRAMES AAC frames, flushed as soon as it is complete.
     '-f',
-    'hls',
-    '-hls_time',
+    'mp4',
+    '-movflags',
+    'empty_moov+default_base_moof',
+    '-frag_duration',
+    String(Math.round(PART_SECONDS * 1e6)),
+    '-flush_packets',
     '1',
-    '-hls_list_size',
-    '6',
-    '-hls_segment_type',
-    'fmp4',
-    '-hls_fmp4_init_filename',
-    `${o.run}-init.mp4`,
-    '-hls_segment_filename',
-    `${o.run}-%d.m4s`,
-    // Sequence numbers from the epoch clock: they keep growing across ffmpeg restarts.
-    '-hls_start_number_source',
-    'epoch',
-    '-hls_flags',
-    flags.join('+'),
-    PLAYLIST,
+    'pipe:1',
   ];
 }
 
