@@ -107,7 +107,7 @@ describe.skipIf(!FFMPEG)('Spaces broadcast tier (HLS) in real Chromium', () => {
 
     // Audio is flowing: the element's own output (captureStream) has energy (the host's beep).
     const level = await second.page.evaluate(async () => {
-      const a = window.__conveneBroadcast!.audio as HTMLAudioElement & { captureStream(): MediaStream };
+      const a = window.__conveneBroadcast!.audio as HTMLVideoElement & { captureStream(): MediaStream };
       const ctx = new AudioContext();
       await ctx.resume();
       const src = ctx.createMediaStreamSource(a.captureStream());
@@ -125,6 +125,16 @@ describe.skipIf(!FFMPEG)('Spaces broadcast tier (HLS) in real Chromium', () => {
       return peak;
     });
     expect(level).toBeGreaterThan(0.01);
+
+    // The broadcast's video (the host's camera as the main video, H.264 480×270) is decoded too.
+    const frames = () => second.page.evaluate(() => {
+      const v = window.__conveneBroadcast!.audio;
+      return { width: v.videoWidth, decoded: v.getVideoPlaybackQuality().totalVideoFrames };
+    });
+    const f0 = await frames();
+    expect(f0.width).toBe(480);
+    await expect.poll(async () => (await frames()).decoded, { timeout: 10_000 }).toBeGreaterThan(f0.decoded + 10);
+    await shot(second.page, 'broadcast-video');
 
     // Pause and play again from the controls.
     await second.page.getByTestId('broadcast-toggle').click();

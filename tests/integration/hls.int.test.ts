@@ -327,6 +327,47 @@ describe.runIf(hasFfmpeg)('Spaces HLS broadcast', () => {
     for (const u of bad) expect((await get(u)).status, u).toBe(404);
   });
 
+  it('the main video is in the broadcast: a still dark picture while nobody has video, the speaker’s camera (H.264 480×270) once it is on, and back', async () => {
+    /** Mean brightness (0–255) of the last video frame of init + segment, and the stream's codec and size. */
+    const lastFrame = (init: Buffer, seg: Buffer): { codec: string; size: string; luma: number } => {
+      const f = path.join(tmp, `v${++fileSeq}.mp4`);
+      fs.writeFileSync(f, Buffer.concat([init, seg]));
+      const v = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_streams', '-of', 'json', f], { encoding: 'utf8' })) as {
+        streams: { codec_name: string; width: number; height: number }[];
+      };
+      const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', f, '-map', '0:v', '-vf', 'scale=48:27,format=gray', '-f', 'rawvideo', '-'], { maxBuffer: 16 << 20 });
+      const last = raw.subarray(raw.length - 48 * 27);
+      const s = v.streams[0];
+      return { codec: s?.codec_name ?? '', size: s ? `${s.width}x${s.height}` : '', luma: last.reduce((a, x) => a + x, 0) / last.length };
+    };
+    const still = await latest();
+    const before = lastFrame(still.init, still.seg);
+    expect(before).toMatchObject({ codec: 'h264', size: '480x270' });
+    expect(before.luma).toBeLessThan(60); // the dark filler picture
+    await host.publishVideo({ width: 640, height: 360, fps: 15 });
+    let on = before;
+    const tOn = Date.now();
+    while (Date.now() - tOn < 15_000) {
+      const l = await latest();
+      on = lastFrame(l.init, l.seg);
+      if (on.luma > 80) break;
+      await sleep(300);
+    }
+    expect(on.luma).toBeGreaterThan(80); // the host's camera (grey moving bars)
+    report.videoOnMs = Date.now() - tOn;
+    await host.session.unpublish('camera');
+    let off = on;
+    const tOff = Date.now();
+    while (Date.now() - tOff < 15_000) {
+      const l = await latest();
+      off = lastFrame(l.init, l.seg);
+      if (off.luma < 60) break;
+      await sleep(300);
+    }
+    expect(off.luma).toBeLessThan(60);
+    report.videoOffMs = Date.now() - tOff;
+  }, 60_000);
+
   it('ffmpeg killed while the Space is live: restarted, new names, discontinuity and a new map in the same playlist, sequence keeps growing', async () => {
     const before = (await playlist())!;
     const pids = children(server.child.pid!, 'ffmpeg');

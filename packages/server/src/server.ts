@@ -73,7 +73,13 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
   const hls = new HlsBroadcasts(
     pool,
     rooms,
-    { enabled: config.SPACE_HLS === 'on', ffmpeg: config.SPACE_HLS_FFMPEG, slots: config.SPACE_HLS_SLOTS, bitrateKbps: config.SPACE_HLS_BITRATE_KBPS },
+    {
+      enabled: config.SPACE_HLS === 'on',
+      ffmpeg: config.SPACE_HLS_FFMPEG,
+      slots: config.SPACE_HLS_SLOTS,
+      bitrateKbps: config.SPACE_HLS_BITRATE_KBPS,
+      video: config.SPACE_HLS_VIDEO === 'on',
+    },
     log,
   );
   await hls.init();

@@ -8,7 +8,7 @@ import { HLS_CONFIG, mseCanPlayAac, pickPlayback, type PlaybackMode } from './br
 declare global {
   interface Window {
     /** For tests: the broadcast player's element and what hls.js has loaded. */
-    __conveneBroadcast?: { audio: HTMLAudioElement; mode: PlaybackMode; fragments: number; latency?: () => number | null };
+    __conveneBroadcast?: { audio: HTMLVideoElement; mode: PlaybackMode; fragments: number; latency?: () => number | null };
   }
 }
 
@@ -21,13 +21,15 @@ export function broadcastOffered(hls: Space['hls'] | undefined): boolean {
 }
 
 /**
- * The Space's broadcast (Low-Latency HLS, the speakers' mix about 1.5 s behind live) in an <audio>:
+ * The Space's broadcast (Low-Latency HLS: the speakers' mix and the main video — the active
+ * speaker's camera or a screen share, a dark still while nobody has video — about 1.5 s behind
+ * live) in a <video>:
  * hls.js in low-latency mode (parts, blocking playlist reload) where MSE plays AAC, the browser's
  * own HLS otherwise (Safari; native LL-HLS there, full segments in players without it). Starts at once; if the browser
  * blocks autoplay, a "Tap to listen" button. Stops and releases everything on unmount.
  */
 export function BroadcastPlayer({ spaceId, hls, message }: { spaceId: string; hls: Space['hls'] | undefined; message: string }) {
-  const audioRef = useRef<HTMLAudioElement>(null);
+  const audioRef = useRef<HTMLVideoElement>(null);
   const [url, setUrl] = useState<string | null>(hls?.status === 'live' ? hls.playlistUrl : null);
   const [phase, setPhase] = useState<Phase>('connecting');
   const [volume, setVolume] = useState(1);
@@ -149,7 +151,7 @@ export function BroadcastPlayer({ spaceId, hls, message }: { spaceId: string; hl
       <p role="status" aria-live="polite" data-testid="broadcast-status">
         {status}
       </p>
-      <audio ref={audioRef} preload="auto" data-testid="broadcast-audio" />
+      <video ref={audioRef} class="broadcast-video" preload="auto" playsInline data-testid="broadcast-audio" />
       {phase === 'blocked' && (
         <button class="primary" onClick={play} data-testid="broadcast-tap">
           {t('tapToListen')}

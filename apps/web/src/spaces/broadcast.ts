@@ -25,7 +25,10 @@ export function pickPlayback(mseAac: boolean, nativeHls: string): PlaybackMode {
   return 'none';
 }
 
-/** Whether this browser has MSE (or Safari's ManagedMediaSource) able to play AAC in fMP4. */
+/**
+ * Whether this browser has MSE (or Safari's ManagedMediaSource) able to play AAC in fMP4 (the
+ * broadcast's audio; its H.264 video is shown when the browser also decodes that).
+ */
 export function mseCanPlayAac(): boolean {
   const g = globalThis as { MediaSource?: typeof MediaSource; ManagedMediaSource?: typeof MediaSource };
   const MS = g.MediaSource ?? g.ManagedMediaSource;

@@ -12,6 +12,8 @@ export interface HlsBroadcastOptions {
   ffmpeg: string;
   slots: number;
   bitrateKbps: number;
+  /** The main video in the broadcast too (SPACE_HLS_VIDEO). */
+  video?: boolean;
   baseDir?: string;
 }
 
@@ -76,7 +78,9 @@ export class HlsBroadcasts implements RoomObserver {
       bitrateKbps: this.opts.bitrateKbps,
       baseDir: this.opts.baseDir ?? os.tmpdir(),
       log,
-      startRtp: (ports) => this.pool.call('startAudioEgress', { routerId, host: '127.0.0.1', ports }),
+      video: this.opts.video ?? false,
+      startRtp: (ports, videoPort) =>
+        this.pool.call('startAudioEgress', { routerId, host: '127.0.0.1', ports, ...(videoPort !== undefined ? { videoPort, videoFiller: true, videoMaxHeight: 360 } : {}) }),
       stopRtp: () => this.pool.call('stopAudioEgress', { routerId }),
     });
     this.egresses.set(meetingId, egress);

@@ -31,8 +31,10 @@ export interface HlsEgressOptions {
   /** Parent of this egress's own temporary directory (it holds the SDP file). */
   baseDir: string;
   log: Logger;
-  /** Ask the media worker to send the room's audio to these UDP ports on 127.0.0.1 (one per slot). */
-  startRtp(ports: number[]): Promise<void>;
+  /** The main video too (active speaker or screen share, a still picture while nobody has video). */
+  video: boolean;
+  /** Ask the media worker to send the room's audio to these UDP ports on 127.0.0.1 (one per slot), and its main video to `videoPort`. */
+  startRtp(ports: number[], videoPort: number | undefined): Promise<void>;
   stopRtp(): Promise<void>;
 }
 
@@ -74,7 +76,9 @@ export class HlsEgress {
     this.store = new LlHlsStore({
       partsPerSegment: PARTS_PER_SEGMENT,
       // One AAC frame of slack: a run's first fragment can be a little longer (encoder priming).
-      partTarget: PART_SECONDS + 1024 / 48_000,
+      // With video, fragments are cut at the video key frames and the audio in each can run one
+      // more frame over (audio resampled against arrival times): two frames of slack.
+      partTarget: PART_SECONDS + ((opts.video ? 2 : 1) * 1024) / 48_000,
       targetDuration: TARGET_DURATION,
       windowSegments: 6,
       partSegments: 3,
@@ -107,10 +111,12 @@ export class HlsEgress {
     // Unique per run so part, segment and init names never repeat (they are cached as immutable).
     const run = Date.now().toString(36) + this.runs.toString(36);
     this.run = run;
-    const ports = await freeRtpPorts(this.opts.slots);
-    await fs.writeFile(path.join(this.dir, 'space.sdp'), sdpFor(this.opts.spaceId, ports));
+    const all = await freeRtpPorts(this.opts.slots + (this.opts.video ? 1 : 0));
+    const ports = all.slice(0, this.opts.slots);
+    const videoPort = this.opts.video ? all[this.opts.slots] : undefined;
+    await fs.writeFile(path.join(this.dir, 'space.sdp'), sdpFor(this.opts.spaceId, ports, videoPort));
     if (this.stopped) return;
-    const args = ffmpegArgs({ slots: ports.length, bitrateKbps: this.opts.bitrateKbps });
+    const args = ffmpegArgs({ slots: ports.length, bitrateKbps: this.opts.bitrateKbps, video: videoPort !== undefined });
     const child = spawn(this.opts.ffmpeg, args, { cwd: this.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.runStartedAt = Date.now();
@@ -152,8 +158,8 @@ export class HlsEgress {
         this.backoff = Math.min(RESTART_MAX_MS, this.backoff * 2);
       });
     });
-    await this.opts.startRtp(ports);
-    this.opts.log.info({ pid: child.pid, ports, run, dir: this.dir }, 'HLS egress ffmpeg started');
+    await this.opts.startRtp(ports, videoPort);
+    this.opts.log.info({ pid: child.pid, ports, videoPort, run, dir: this.dir }, 'HLS egress ffmpeg started');
   }
 
   /** The current playlist (rendered once per new part however many listeners poll), or null. */
@@ -201,26 +207,62 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * One m=audio per slot, Opus as our SFU negotiates it.
- * https://www.rfc-editor.org/rfc/rfc8866#section-5 (SDP) and
- * https://www.rfc-editor.org/rfc/rfc7587#section-7 (Opus media type: opus/48000/2)
+ * One m=audio per slot, Opus as our SFU negotiates it, and optionally one m=video (VP8).
+ * https://www.rfc-editor.org/rfc/rfc8866#section-5 (SDP),
+ * https://www.rfc-editor.org/rfc/rfc7587#section-7 (Opus media type: opus/48000/2) and
+ * https://www.rfc-editor.org/rfc/rfc7741#section-6.1 (VP8/90000)
  */
-export function sdpFor(spaceId: string, ports: number[]): string {
+export function sdpFor(spaceId: string, ports: number[], videoPort?: number): string {
   const lines = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', `s=Convene Space ${spaceId}`, 'c=IN IP4 127.0.0.1', 't=0 0'];
   // ffmpeg binds these ports on every interface: accept packets from loopback only (our worker).
   // https://www.rfc-editor.org/rfc/rfc4570#section-3 (source filters)
   for (const p of ports) lines.push(`m=audio ${p} RTP/AVP 111`, 'a=rtpmap:111 opus/48000/2', 'a=source-filter: incl IN IP4 * 127.0.0.1', 'a=recvonly');
+  if (videoPort !== undefined) lines.push(`m=video ${videoPort} RTP/AVP 96`, 'a=rtpmap:96 VP8/90000', 'a=source-filter: incl IN IP4 * 127.0.0.1', 'a=recvonly');
   return lines.join('\r\n') + '\r\n';
 }
 
-export function ffmpegArgs(o: { slots: number; bitrateKbps: number }): string[] {
+/** The broadcast picture: 480×270 at 12.5 fps, so a key frame every 4 frames starts every 0.32 s part. */
+export const VIDEO = { width: 480, height: 270, fps: 12.5, framesPerPart: 4, kbps: 400 } as const;
+
+export function ffmpegArgs(o: { slots: number; bitrateKbps: number; video?: boolean }): string[] {
   // Each slot is resampled against its packets' arrival times (wall clock): audio that arrives
   // late in a burst (a speaker's network or CPU hiccup, or silence already filled in for the gap)
   // is trimmed once it is more than 0.1 s behind, instead of delaying that slot, and with it the
   // mix, for the rest of the Space (amix has no notion of time, only of samples).
   const inputs = Array.from({ length: o.slots }, (_, i) => `[0:a:${i}]aresample=async=1000[s${i}];`).join('');
   const labels = Array.from({ length: o.slots }, (_, i) => `[s${i}]`).join('');
-  const mix = o.slots > 1 ? `${inputs}${labels}amix=inputs=${o.slots}:normalize=0:dropout_transition=0[mix]` : `${inputs}[s0]anull[mix]`;
+  const audioMix = o.slots > 1 ? `${inputs}${labels}amix=inputs=${o.slots}:normalize=0:dropout_transition=0[mix]` : `${inputs}[s0]anull[mix]`;
+  // Video: whatever size the speaker sends, letterboxed into a constant 480×270 at 12.5 fps.
+  const { width: w, height: h, fps } = VIDEO;
+  const videoGraph = `;[0:v:0]scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=0x1f2125,fps=${fps},format=yuv420p[v]`;
+  const mix = o.video ? audioMix + videoGraph : audioMix;
+  // H.264 (every HLS player decodes it): a key frame every part, so every part is independent.
+  const videoOut = o.video
+    ? [
+        '-map',
+        '[v]',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-tune',
+        'zerolatency',
+        '-profile:v',
+        'main',
+        '-b:v',
+        `${VIDEO.kbps}k`,
+        '-maxrate',
+        `${VIDEO.kbps}k`,
+        '-bufsize',
+        `${VIDEO.kbps}k`,
+        '-g',
+        String(VIDEO.framesPerPart),
+        '-keyint_min',
+        String(VIDEO.framesPerPart),
+        '-sc_threshold',
+        '0',
+      ]
+    : [];
   return [
     '-hide_banner',
     '-nostdin',
@@ -255,14 +297,15 @@ export function ffmpegArgs(o: { slots: number; bitrateKbps: number }): string[] 
     '48000',
     '-ac',
     '2',
+    ...videoOut,
     // Fragmented MP4 on stdout (ffmpeg 5.1's HLS muxer has no LL-HLS): init (ftyp+moov) first,
-    // then one moof+mdat per PART_FRAMES AAC frames, flushed as soon as it is complete.
+    // then one moof+mdat per PART_FRAMES AAC frames (with video: per key frame, every 0.32 s),
+    // flushed as soon as it is complete. The audio track comes first (part durations are its).
     '-f',
     'mp4',
     '-movflags',
-    'empty_moov+default_base_moof',
-    '-frag_duration',
-    String(Math.round(PART_SECONDS * 1e6)),
+    o.video ? 'empty_moov+default_base_moof+frag_keyframe' : 'empty_moov+default_base_moof',
+    ...(o.video ? [] : ['-frag_duration', String(Math.round(PART_SECONDS * 1e6))]),
     '-flush_packets',
     '1',
     'pipe:1',

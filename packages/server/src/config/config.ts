@@ -32,6 +32,8 @@ export const configSchema = z.object({
   SPACE_HLS_FFMPEG: z.string().min(1).default('ffmpeg'),
   /** Speakers mixed at once (the most recently active ones); each is one RTP stream into ffmpeg. */
   SPACE_HLS_SLOTS: z.coerce.number().int().min(1).max(8).default(4),
+  /** The main video (active speaker / screen share, H.264 480×270) in the broadcast too. */
+  SPACE_HLS_VIDEO: z.enum(['on', 'off']).default('on'),
   /** AAC bitrate of the broadcast, kbit/s. */
   SPACE_HLS_BITRATE_KBPS: z.coerce.number().int().min(32).max(320).default(96),
   /** WHEP playback of Spaces at /whep/:spaceId (mixed audio + main video; needs ffmpeg for the mix). */

@@ -69,6 +69,7 @@ export class Router extends SafeEmitter<RouterEvents> {
     const now = Date.now();
     const change = this.speaker.tick(now);
     if (change !== undefined) this.speakerChanged(change);
+    for (const e of this.egresses.values()) e.video?.fillerTick();
     if (++this.ticks % LAYER_EVERY_TICKS === 0) {
       for (const e of this.egresses.values()) e.video?.tick();
       this.viewerMedia?.video.selector.tick();
@@ -188,11 +189,11 @@ export class Router extends SafeEmitter<RouterEvents> {
    * with `videoPort`, also the room's main video (VideoEgress) to that port. Replaces an egress of
    * the same name.
    */
-  startAudioEgress(name: string, host: string, ports: number[], videoPort?: number, filler = false): void {
+  startAudioEgress(name: string, host: string, ports: number[], videoPort?: number, videoOpts: { filler?: boolean; maxHeight?: number | undefined } = {}): void {
     if (this.closed) throw new ConveneError('MEETING_ENDED', 'router closed');
     this.stopAudioEgress(name);
     const audio = new AudioEgress({ host, ports });
-    const video = videoPort !== undefined ? new VideoEgress({ host, port: videoPort, filler }) : null;
+    const video = videoPort !== undefined ? new VideoEgress({ host, port: videoPort, filler: videoOpts.filler ?? false, maxHeight: videoOpts.maxHeight }) : null;
     video?.setSpeaker(this.speaker.speaker);
     this.egresses.set(name, { audio, video });
     for (const peer of this.peers.values()) for (const p of peer.producers.values()) this.tapSource(p);

@@ -69,6 +69,7 @@ describe('MainVideoSelector', () => {
     b.paused = true;
     now += 1000;
     sel.tick();
+    sel.fillerTick();
     expect(out.at(-1)!.payload.equals(FILLER_PAYLOAD)).toBe(true);
     // One sequence throughout, whatever the source.
     for (let i = 1; i < out.length; i++) expect(out[i]!.seq).toBe((out[i - 1]!.seq + 1) & 0xffff);

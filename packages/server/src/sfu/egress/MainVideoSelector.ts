@@ -39,13 +39,15 @@ export class MainVideoSelector implements PacketTap {
   fillers = 0;
 
   /**
-   * `filler`: while nothing is shown, send a still key frame (a dark picture) once a second, so a
+   * `filler`: while nothing is shown, send a still key frame (a dark picture) ten times a second, so a
    * consumer that needs a continuous video track (the HLS encoder) always has one.
    */
   constructor(
     private readonly sink: MainVideoSink,
     private readonly now: () => number = Date.now,
     private readonly filler = false,
+    /** Take the highest active layer at most this tall (px); undefined = the top one. */
+    private readonly maxHeight?: number,
   ) {
     if (filler) this.sendFiller();
   }
@@ -77,7 +79,15 @@ export class MainVideoSelector implements PacketTap {
     this.choose();
     const src = this.current;
     if (src && this.now() - this.lastKeyRequestAt > KEY_FRAME_EVERY_MS) this.requestKey(src, this.currentRank);
-    if (this.filler && !src) this.sendFiller();
+  }
+
+  /**
+   * Every 100 ms (the router's clock): the still picture while nothing is shown, at 10 fps — an
+   * encoder downstream that resamples to a constant frame rate then produces frames steadily
+   * instead of in a burst per filler frame.
+   */
+  fillerTick(): void {
+    if (this.filler && !this.current) this.sendFiller();
   }
 
   private sendFiller(): void {
@@ -126,7 +136,9 @@ export class MainVideoSelector implements PacketTap {
 
   private topRank(s: MediaSource): number {
     const active = s.layers.filter((l) => l.active || l.packets > 0);
-    return (active.at(-1) ?? s.layers.at(-1))?.rank ?? 0;
+    const max = this.maxHeight;
+    const fitting = max === undefined ? active : active.filter((l) => l.height === 0 || l.height <= max);
+    return (fitting.at(-1) ?? active[0] ?? s.layers.at(-1))?.rank ?? 0;
   }
 
   private choose(): void {

@@ -12,8 +12,10 @@ export interface VideoEgressOptions {
   /** Datagram sink (tests); default: one UDP socket. */
   send?: (packet: Buffer) => void;
   now?: () => number;
-  /** A still picture once a second while nobody has video (the HLS broadcast). */
+  /** A still picture (10 fps) while nobody has video (the HLS broadcast). */
   filler?: boolean;
+  /** Highest simulcast layer to take (px); default: the top one. */
+  maxHeight?: number | undefined;
 }
 
 /**
@@ -47,7 +49,7 @@ export class VideoEgress {
       b.writeUInt32BE(this.ssrc, 8);
       b.set(rtp.payload, 12);
       out(b);
-    }, opts.now, opts.filler ?? false);
+    }, opts.now, opts.filler ?? false, opts.maxHeight);
   }
 
   add(source: MediaSource): void {
@@ -60,6 +62,10 @@ export class VideoEgress {
 
   tick(): void {
     this.selector.tick();
+  }
+
+  fillerTick(): void {
+    this.selector.fillerTick();
   }
 
   close(): void {

@@ -87,7 +87,7 @@ export class WorkerHost {
         return undefined as never;
       case 'startAudioEgress': {
         const x = args as WorkerCalls['startAudioEgress']['args'];
-        this.router(x.routerId).startAudioEgress(x.name ?? 'hls', x.host, x.ports, x.videoPort, x.videoFiller ?? false);
+        this.router(x.routerId).startAudioEgress(x.name ?? 'hls', x.host, x.ports, x.videoPort, { filler: x.videoFiller ?? false, maxHeight: x.videoMaxHeight });
         return undefined as never;
       }
       case 'stopAudioEgress': {

@@ -29,7 +29,7 @@ export interface WorkerCalls {
    * (name 'hls', the default) or a recording; `videoPort`: the main video too (VideoEgress),
    * with a still filler picture while nobody has video when `videoFiller`.
    */
-  startAudioEgress: { args: { routerId: string; name?: string; host: string; ports: number[]; videoPort?: number; videoFiller?: boolean }; result: void };
+  startAudioEgress: { args: { routerId: string; name?: string; host: string; ports: number[]; videoPort?: number; videoFiller?: boolean; videoMaxHeight?: number }; result: void };
   stopAudioEgress: { args: { routerId: string; name?: string }; result: void };
   /** Which source each egress slot carries, and packets sent (real and silence) per slot. */
   audioEgressState: { args: { routerId: string; name?: string }; result: { source: string | null; sent: number; silent: number }[] | null };
