@@ -23,6 +23,8 @@ interface Result {
   firstFrameP50: number;
   firstFrameP95: number;
   fps: number;
+  /** NACK retransmissions per second (extra sends not counted as forwarded packets). */
+  rtxPps: number;
   threads: string;
 }
 
@@ -40,12 +42,14 @@ const publishedAt = new Map<string, number>();
 async function measure(name: string, server: ServerProcess, bots: Bot[], pairs: [Bot, string][]): Promise<Result> {
   const cpu0 = server.cpuSplit();
   const thr0 = server.threadCpu();
-  const fwd0 = await server.forwarded();
+  const c0 = await server.counters();
+  const fwd0 = c0.forwarded;
   const frames0 = pairs.map(([b, id]) => b.frames(id));
   const t0 = Date.now();
   await new Promise((r) => setTimeout(r, WINDOW_MS));
   const secs = (Date.now() - t0) / 1000;
-  const fwd = (await server.forwarded()) - fwd0;
+  const c1 = await server.counters();
+  const fwd = c1.forwarded - fwd0;
   const split = server.cpuSplit();
   const user = split.user - cpu0.user;
   const kernel = split.kernel - cpu0.kernel;
@@ -76,6 +80,7 @@ async function measure(name: string, server: ServerProcess, bots: Bot[], pairs: 
     firstFrameP50: pct(firsts, 50),
     firstFrameP95: pct(firsts, 95),
     fps: frames.reduce((a, b) => a + b, 0) / frames.length / secs,
+    rtxPps: (c1.retransmitted - c0.retransmitted) / secs,
     threads: busy,
   };
 }
@@ -214,10 +219,10 @@ for (const s of scenarios) {
 const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 console.log(`\nConvene benchmark — ${cores} cores, node ${process.version}, window ${WINDOW_MS / 1000}s\n`);
 if (results.length > 0) {
-  console.log('| scenario | server µs CPU / fwd packet (user + kernel) | fwd packets/s | server CPU % | server RSS MB | join→first frame p50 / p95 ms | subscriber fps | busy server threads |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| scenario | server µs CPU / fwd packet (user + kernel) | fwd packets/s | server CPU % | server RSS MB | join→first frame p50 / p95 ms | subscriber fps | NACK resent/s | busy server threads |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.scenario} | ${f(r.usPerPacket, 1)} (${f(r.usUser, 1)} + ${f(r.usKernel, 1)}) | ${f(r.pps)} | ${f(r.cpuPct, 1)} | ${f(r.rssMb)} | ${f(r.firstFrameP50)} / ${f(r.firstFrameP95)} | ${f(r.fps, 1)} | ${r.threads} |`);
+    console.log(`| ${r.scenario} | ${f(r.usPerPacket, 1)} (${f(r.usUser, 1)} + ${f(r.usKernel, 1)}) | ${f(r.pps)} | ${f(r.cpuPct, 1)} | ${f(r.rssMb)} | ${f(r.firstFrameP50)} / ${f(r.firstFrameP95)} | ${f(r.fps, 1)} | ${f(r.rtxPps)} | ${r.threads} |`);
   }
 }
 printCalls(callResults);

@@ -78,8 +78,16 @@ export class ServerProcess {
   }
 
   async forwarded(): Promise<number> {
+    return (await this.counters()).forwarded;
+  }
+
+  /** Forwarded packets and NACK retransmissions so far (from /metrics). */
+  async counters(): Promise<{ forwarded: number; retransmitted: number }> {
     const text = await (await fetch(`${this.url}/metrics`)).text();
-    return Number(/^convene_rtp_forwarded_total (\d+)/m.exec(text)?.[1] ?? 0);
+    return {
+      forwarded: Number(/^convene_rtp_forwarded_total (\d+)/m.exec(text)?.[1] ?? 0),
+      retransmitted: Number(/^convene_nack_total (\d+)/m.exec(text)?.[1] ?? 0),
+    };
   }
 
   /** Simulate a crash: SIGKILL, no shutdown hooks. */

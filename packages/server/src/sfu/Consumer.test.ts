@@ -74,6 +74,10 @@ describe('Consumer', () => {
     expect(again.header.timestamp).toBe(lost.header.timestamp);
     expect(again.payload.equals(lost.payload)).toBe(true);
     expect(stats.retransmitted).toBe(1);
+    // Asked again within an RTT (no RTT known yet: 100 ms): the resend is still on its way.
+    t.sender.onGenericNack.execute({ lost: [lost.header.sequenceNumber] });
+    expect(wire.length).toBe(6);
+    expect(stats.retransmitted).toBe(1);
   });
 
   it('retransmits on the RTX stream when negotiated (RFC 4588: own SSRC, OSN prefix)', () => {

@@ -3,6 +3,7 @@ import sdpTransform from 'sdp-transform';
 import type { ConsumerInfo, PublishedTrack, Source } from '@convene/protocol';
 import { ConveneError } from '@convene/protocol';
 import { AUDIO_LEVEL_URI, type TransportNetworkOptions } from './codecs.ts';
+import type { IngressTrack } from './ingress/RtpIngress.ts';
 import { Consumer } from './Consumer.ts';
 import type { MediaCounters } from './counters.ts';
 import { SafeEmitter } from './events.ts';
@@ -88,12 +89,14 @@ export class Peer extends SafeEmitter<PeerEvents> {
       });
       this.producers.set(producer.id, producer);
       this.producerByMid.set(mid, producer);
+      t.ingress?.add(ingressTrack(mid, m, producer), transceiver.receiver.dtlsTransport);
       this.safeEmit('produceradded', producer);
     }
     return answer;
   }
 
   private closeProducer(p: Producer): void {
+    this.sendTransport?.ingress?.remove(p);
     this.producers.delete(p.id);
     for (const [mid, x] of this.producerByMid) if (x === p) this.producerByMid.delete(mid);
     p.close();
@@ -270,4 +273,23 @@ function withMsids(sdp: string, consumers: ConsumerInfo[]): string {
     if (m.ssrcs) m.ssrcs = m.ssrcs.filter((x) => x.attribute === 'cname');
   }
   return sdpTransform.write(parsed);
+}
+
+const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
+const RID_URI = 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id';
+const RRID_URI = 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id';
+
+/** What the send transport's RtpIngress needs to route and receive one published m-line. */
+function ingressTrack(mid: string, m: sdpTransform.MediaDescription, producer: Producer): IngressTrack {
+  const ext = (uri: string): number => m.ext?.find((e) => e.uri === uri)?.value ?? 0;
+  const rtx = (m.rtp ?? []).filter((r) => r.codec.toLowerCase() === 'rtx').map((r) => r.payload);
+  return {
+    mid,
+    target: producer,
+    rtxPayloadTypes: rtx,
+    clockRate: m.type === 'audio' ? 48000 : 90000,
+    // VP8 is negotiated with nack (codecs.ts); audio without.
+    nack: m.type === 'video',
+    extensionIds: { mid: ext(MID_URI), rid: ext(RID_URI), rrid: ext(RRID_URI), audioLevel: ext(AUDIO_LEVEL_URI) },
+  };
 }

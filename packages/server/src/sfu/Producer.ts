@@ -1,5 +1,6 @@
-import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, type MediaStreamTrack, type RTCRtpTransceiver } from 'werift';
+import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, type MediaStreamTrack, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { MediaSource, SIMULCAST_RIDS, type MediaSourceOptions } from './MediaSource.ts';
+import type { IngressTarget } from './ingress/RtpIngress.ts';
 import { parseVp8 } from './rtp/vp8.ts';
 
 export { SIMULCAST_RIDS };
@@ -23,7 +24,7 @@ export interface ProducerOptions extends MediaSourceOptions {
 }
 
 /** A track a participant publishes to this router (one m-line), possibly with simulcast layers. */
-export class Producer extends MediaSource {
+export class Producer extends MediaSource implements IngressTarget {
   private readonly transceiver: RTCRtpTransceiver;
   private readonly audioLevelId: number | undefined;
   private readonly unsubs: (() => void)[] = [];
@@ -64,6 +65,19 @@ export class Producer extends MediaSource {
       this.deliver(layer, rtp, parseVp8(rtp.payload)?.keyFrame === true, -1);
     });
     this.unsubs.push(() => sub.unSubscribe());
+  }
+
+  /** Layer rank of a rid (0 for a stream without simulcast), -1 for a rid we do not take. */
+  rankOf(rid: string | undefined): number {
+    if (!this.simulcast) return 0;
+    return rid === undefined ? -1 : SIMULCAST_RIDS.indexOf(rid as (typeof SIMULCAST_RIDS)[number]);
+  }
+
+  /** A packet from the transport's RtpIngress (decrypted, extensions already read and dropped). */
+  ingest(rank: number, rtp: RtpPacket, level: number): void {
+    if (this.closed) return;
+    const layer = this.layer(rank, this.simulcast);
+    this.deliver(layer, rtp, this.kind === 'video' && parseVp8(rtp.payload)?.keyFrame === true, this.kind === 'audio' ? level : -1);
   }
 
   /** Rate-limited PLI to the publisher for one layer. */

@@ -14,7 +14,14 @@ interface Sent {
   ts: number;
   marker: boolean;
   payload: Buffer;
+  /** When it was last resent (0 = never). */
+  resentAt: number;
 }
+
+/** Without an RTT from receiver reports yet, assume this much (mediasoup's default too). */
+const DEFAULT_RTT_MS = 100;
+/** Loopback/LAN RTTs are tiny; still leave a resent packet this long to arrive. */
+const MIN_RESEND_INTERVAL_MS = 10;
 
 interface IcePair {
   protocol: {
@@ -140,7 +147,7 @@ export class RtpStreamSender {
     const { seq, ts } = this.rewriter.map(h.sequenceNumber, h.timestamp, now);
     const header = this.header(this.pt, h.marker, seq, ts, this.ssrc, now);
     const packet = this.protector!.protect(header, rtp.payload, this.ssrc, seq, this.rewriter.rocFor(seq));
-    this.history.store(seq, { ts, marker: h.marker, payload: rtp.payload }, now);
+    this.history.store(seq, { ts, marker: h.marker, payload: rtp.payload, resentAt: 0 }, now);
     this.packets++;
     this.octets += rtp.payload.length;
     return this.transmit(packet);
@@ -192,10 +199,15 @@ export class RtpStreamSender {
   retransmit(seqs: readonly number[]): number {
     if (!this.protector) return 0;
     const now = Date.now();
+    // A packet resent less than one RTT ago is still on its way: a repeated NACK for it (the
+    // receiver re-asks on its own timer) is not answered again. Same rule as mediasoup's
+    // RtpStreamSend::FillRetransmissionContainer.
+    const holdMs = Math.max(MIN_RESEND_INTERVAL_MS, this.rtt.value ?? DEFAULT_RTT_MS);
     let n = 0;
     for (const s of seqs) {
       const e = this.history.get(s, now);
-      if (!e) continue;
+      if (!e || (e.resentAt !== 0 && now - e.resentAt < holdMs)) continue;
+      e.resentAt = now;
       let packet: Buffer;
       if (this.rtxPt) {
         this.rtxSeq = (this.rtxSeq + 1) & 0xffff;

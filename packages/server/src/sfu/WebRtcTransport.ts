@@ -1,7 +1,9 @@
+import { randomInt } from 'node:crypto';
 import sdpTransform from 'sdp-transform';
 import { RTCPeerConnection } from 'werift';
 import { peerConfig, type TransportNetworkOptions } from './codecs.ts';
 import { SafeEmitter } from './events.ts';
+import { RtpIngress } from './ingress/RtpIngress.ts';
 
 export type TransportDirection = 'send' | 'recv';
 export type TransportState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
@@ -18,6 +20,8 @@ type TransportEvents = {
  */
 export class WebRtcTransport extends SafeEmitter<TransportEvents> {
   readonly pc: RTCPeerConnection;
+  /** Our receive path for the participant's RTP ('send' transports only). */
+  readonly ingress: RtpIngress | null;
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -28,7 +32,11 @@ export class WebRtcTransport extends SafeEmitter<TransportEvents> {
   ) {
     super();
     this.pc = new RTCPeerConnection(peerConfig(net, direction === 'send' ? 'publish' : 'subscribe'));
-    this.pc.connectionStateChange.subscribe((s) => this.safeEmit('statechange', s));
+    this.ingress = direction === 'send' ? new RtpIngress(randomInt(1, 0xffffffff)) : null;
+    this.pc.connectionStateChange.subscribe((s) => {
+      if (s === 'connected') this.ingress?.install();
+      this.safeEmit('statechange', s);
+    });
   }
 
   get state(): TransportState {
@@ -91,6 +99,7 @@ export class WebRtcTransport extends SafeEmitter<TransportEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.ingress?.close();
     void this.pc.close().catch(() => undefined);
     this.safeEmit('statechange', 'closed');
     this.safeEmit('close');

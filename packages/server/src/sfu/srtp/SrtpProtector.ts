@@ -45,13 +45,7 @@ export class SrtpProtector {
    * https://www.rfc-editor.org/rfc/rfc3711#section-4.2 (HMAC-SHA1 over header ‖ payload ‖ ROC, 80 bits)
    */
   private ctr(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): Buffer {
-    const iv = this.iv;
-    const salt = this.keys.salt;
-    iv.fill(0);
-    iv.writeUInt32BE(ssrc >>> 0, 4);
-    iv.writeUInt32BE(roc >>> 0, 8);
-    iv.writeUInt16BE(seq, 12);
-    for (let i = 0; i < 14; i++) iv[i]! ^= salt[i]!;
+    const iv = ctrIv(this.iv, this.keys.salt, ssrc, seq, roc);
     const enc = createCipheriv('aes-128-ctr', this.keys.key, iv).update(payload);
     this.roc.writeUInt32BE(roc >>> 0, 0);
     const tag = createHmac('sha1', this.keys.authKey!).update(header).update(enc).update(this.roc).digest();
@@ -64,13 +58,7 @@ export class SrtpProtector {
 
   /** https://www.rfc-editor.org/rfc/rfc7714#section-8.1 (IV = (0 ‖ SSRC ‖ ROC ‖ SEQ) ⊕ salt; AAD = header) */
   private gcm(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): Buffer {
-    const iv = this.iv.subarray(0, 12);
-    const salt = this.keys.salt;
-    iv.fill(0);
-    iv.writeUInt32BE(ssrc >>> 0, 2);
-    iv.writeUInt32BE(roc >>> 0, 6);
-    iv.writeUInt16BE(seq, 10);
-    for (let i = 0; i < 12; i++) iv[i]! ^= salt[i]!;
+    const iv = gcmIv(this.iv, this.keys.salt, ssrc, seq, roc);
     const c = createCipheriv('aes-128-gcm', this.keys.key, iv);
     c.setAAD(header);
     const enc = c.update(payload);
@@ -82,4 +70,25 @@ export class SrtpProtector {
     tag.copy(out, header.length + enc.length);
     return out;
   }
+}
+
+/** https://www.rfc-editor.org/rfc/rfc3711#section-4.1.1: IV = salt·2^16 ⊕ SSRC·2^64 ⊕ index·2^16, written into `iv` (16 bytes). */
+export function ctrIv(iv: Buffer, salt: Buffer, ssrc: number, seq: number, roc: number): Buffer {
+  iv.fill(0);
+  iv.writeUInt32BE(ssrc >>> 0, 4);
+  iv.writeUInt32BE(roc >>> 0, 8);
+  iv.writeUInt16BE(seq, 12);
+  for (let i = 0; i < 14; i++) iv[i]! ^= salt[i]!;
+  return iv;
+}
+
+/** https://www.rfc-editor.org/rfc/rfc7714#section-8.1: IV = (00 ‖ SSRC ‖ ROC ‖ SEQ) ⊕ salt, 12 bytes of `iv`. */
+export function gcmIv(iv: Buffer, salt: Buffer, ssrc: number, seq: number, roc: number): Buffer {
+  const out = iv.subarray(0, 12);
+  out.fill(0);
+  out.writeUInt32BE(ssrc >>> 0, 2);
+  out.writeUInt32BE(roc >>> 0, 6);
+  out.writeUInt16BE(seq, 10);
+  for (let i = 0; i < 12; i++) out[i]! ^= salt[i]!;
+  return out;
 }

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { RtpHeader, SrtpSession } from 'werift';
+import { PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80 } from './SrtpProtector.ts';
+import { estimateRoc, SrtpUnprotector } from './SrtpUnprotector.ts';
+import { srtpKeysOf } from './weriftKeys.ts';
+
+/** Our inbound SRTP must decrypt what werift's reference SRTP encrypts (both profiles), and nothing forged. */
+describe('SrtpUnprotector', () => {
+  for (const profile of [PROFILE_AES_CM_128_HMAC_SHA1_80, PROFILE_AEAD_AES_128_GCM]) {
+    it(`decrypts werift's SRTP (profile ${profile}) across a sequence wrap, and rejects tampering`, () => {
+      const saltLen = profile === PROFILE_AEAD_AES_128_GCM ? 12 : 14;
+      const keys = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(saltLen), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(saltLen) };
+      const sender = new SrtpSession({ keys, profile });
+      const receiver = new SrtpSession({
+        keys: { localMasterKey: keys.remoteMasterKey, localMasterSalt: keys.remoteMasterSalt, remoteMasterKey: keys.localMasterKey, remoteMasterSalt: keys.localMasterSalt },
+        profile,
+      });
+      const u = new SrtpUnprotector(srtpKeysOf(receiver.remoteContext));
+      const sizes = [1, 15, 16, 17, 300, 1199, 1600, 2000, 5];
+      for (const [i, seq] of [65533, 65534, 65535, 0, 1, 2, 65535, 3, 4].entries()) {
+        const ssrc = i % 2 ? 0x11223344 : 0xfedcba98;
+        const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: 1234 + seq, ssrc, marker: seq === 2 });
+        const payload = randomBytes(sizes[i]!);
+        const srtp = sender.encrypt(payload, header);
+        const hl = header.serializeSize;
+        const forged = Buffer.from(srtp);
+        forged[hl] = forged[hl]! ^ 1;
+        expect(u.unprotect(forged, hl, ssrc, seq)).toBeNull();
+        expect(u.unprotect(srtp, hl, ssrc, seq)?.equals(payload)).toBe(true);
+      }
+    });
+  }
+  it('estimates the rollover counter (RFC 3711 §3.3.1)', () => {
+    expect(estimateRoc({ roc: 0, sl: 65530 }, 3)).toBe(1);
+    expect(estimateRoc({ roc: 1, sl: 3 }, 65530)).toBe(0);
+    expect(estimateRoc({ roc: 1, sl: 100 }, 200)).toBe(1);
+    expect(estimateRoc({ roc: 0, sl: 10 }, 65535)).toBe(0);
+  });
+});
