@@ -119,6 +119,16 @@ describe('Space stage follows the speaker in Chromium', () => {
       .locator('video')
       .evaluate((v: HTMLVideoElement) => ({ w: v.videoWidth, ready: v.readyState }));
     expect(playing.w).toBeGreaterThan(0);
+    // Browsers publish VP8 (simulcast; what recording and the broadcast take), not H.264.
+    const codecs = await host.page.evaluate(async () => {
+      const stats = await window.__convene!.session.peerConnections.recv!.getStats();
+      const out = new Set<string>();
+      stats.forEach((s: { type: string; kind?: string; codecId?: string; framesDecoded?: number }) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video' && (s.framesDecoded ?? 0) > 0) out.add((stats.get(s.codecId ?? '') as { mimeType?: string } | undefined)?.mimeType ?? '');
+      });
+      return [...out];
+    });
+    expect(codecs).toEqual(['video/VP8']);
     expect(playing.ready).toBeGreaterThanOrEqual(2);
     const seen = new Set<string | null>();
     const until = Date.now() + 3000;

@@ -4,6 +4,7 @@ import type { Consumer } from './Consumer.ts';
 import type { MediaCounters } from './counters.ts';
 import { SafeEmitter } from './events.ts';
 import type { LayerInfo } from './layers.ts';
+import type { VideoCodec } from './codecs.ts';
 
 /** Simulcast rids, low → high, as the SDK publishes them (scaleResolutionDownBy 4, 2, 1). */
 export const SIMULCAST_RIDS = ['q', 'h', 'f'] as const;
@@ -38,6 +39,8 @@ export interface MediaSourceOptions {
   source: Source;
   /** Top-layer height (for layer selection). */
   height: number | undefined;
+  /** Video codec (default VP8). */
+  codec?: VideoCodec;
   onAudioLevel: (peerId: string, level: number) => void;
   stats: MediaCounters;
 }
@@ -55,6 +58,8 @@ export abstract class MediaSource extends SafeEmitter<SourceEvents> {
   readonly kind: 'audio' | 'video';
   readonly source: Source;
   readonly height: number | undefined;
+  /** The video codec (VP8 unless an H.264-only publisher, e.g. OBS over WHIP). */
+  readonly codec: VideoCodec;
   readonly layers: Layer[] = [];
   readonly consumers = new Set<Consumer>();
   readonly taps = new Set<PacketTap>();
@@ -71,6 +76,7 @@ export abstract class MediaSource extends SafeEmitter<SourceEvents> {
     this.kind = opts.kind;
     this.source = opts.source;
     this.height = opts.height;
+    this.codec = opts.codec ?? 'vp8';
   }
 
   abstract requestKeyFrame(index: number): void;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import sdpTransform from 'sdp-transform';
 import type { ConsumerInfo, PublishedTrack, Source } from '@convene/protocol';
 import { ConveneError } from '@convene/protocol';
-import { AUDIO_LEVEL_URI, type TransportNetworkOptions } from './codecs.ts';
+import { AUDIO_LEVEL_URI, videoCodecOf, videoCodecs, type TransportNetworkOptions } from './codecs.ts';
 import type { IngressTrack } from './ingress/RtpIngress.ts';
 import { Consumer } from './Consumer.ts';
 import type { MediaCounters } from './counters.ts';
@@ -61,6 +61,7 @@ export class Peer extends SafeEmitter<PeerEvents> {
       throw new ConveneError('NEGOTIATION_FAILED', 'could not apply the publish offer', { cause: err });
     }
     const byMid = new Map(tracks.map((x) => [x.mid, x]));
+    const answered = sdpTransform.parse(answer);
     for (const m of parsed.media) {
       const mid = m.mid === undefined ? undefined : String(m.mid);
       if (mid === undefined) continue;
@@ -84,6 +85,7 @@ export class Peer extends SafeEmitter<PeerEvents> {
         height: meta.height,
         audioLevelId: levelExt?.value,
         simulcast: (m.rids?.length ?? 0) > 0,
+        codec: m.type === 'video' ? videoCodecOfMid(answered, mid) : undefined,
         onAudioLevel: this.hooks.onAudioLevel,
         stats: this.hooks.stats,
       });
@@ -129,6 +131,8 @@ export class Peer extends SafeEmitter<PeerEvents> {
       for (const p of this.hooks.otherProducers()) {
         if (this.consumers.has(p.id) || p.closed) continue;
         const transceiver = t.pc.addTransceiver(p.kind, { direction: 'sendonly' });
+        // The subscriber gets exactly the producer's codec on this m-line (no transcoding).
+        if (p.kind === 'video') transceiver.setCodecPreferences(videoCodecs(p.codec));
         const c = new Consumer({ id: randomUUID(), producer: p, subscriberId: this.id, transceiver, stats: this.hooks.stats });
         this.consumers.set(p.id, c);
       }
@@ -256,6 +260,11 @@ export class Peer extends SafeEmitter<PeerEvents> {
     this.safeEmit('close');
     this.removeAllListeners();
   }
+}
+
+function videoCodecOfMid(answer: sdpTransform.SessionDescription, mid: string) {
+  const m = answer.media.find((x) => String(x.mid) === mid);
+  return videoCodecOf(m?.rtp ?? [], m?.payloads);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, type MediaStreamTrack, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { MediaSource, SIMULCAST_RIDS, type MediaSourceOptions } from './MediaSource.ts';
 import type { IngressTarget } from './ingress/RtpIngress.ts';
+import { H264KeyFrames } from './rtp/h264.ts';
 import { parseVp8 } from './rtp/vp8.ts';
 
 export { SIMULCAST_RIDS };
@@ -29,6 +30,8 @@ export class Producer extends MediaSource implements IngressTarget {
   private readonly audioLevelId: number | undefined;
   private readonly unsubs: (() => void)[] = [];
   readonly simulcast: boolean;
+  /** Per layer: H.264 key-frame starts (one per access unit). */
+  private readonly h264Keys = new Map<number, H264KeyFrames>();
 
   constructor(opts: ProducerOptions) {
     super(opts);
@@ -62,9 +65,17 @@ export class Producer extends MediaSource implements IngressTarget {
         return;
       }
       h.extensions = EMPTY;
-      this.deliver(layer, rtp, parseVp8(rtp.payload)?.keyFrame === true, -1);
+      this.deliver(layer, rtp, this.isKeyStart(rank, rtp), -1);
     });
     this.unsubs.push(() => sub.unSubscribe());
+  }
+
+  /** First packet of a key frame, from the payload descriptor / NAL headers (never decoding). */
+  private isKeyStart(rank: number, rtp: RtpPacket): boolean {
+    if (this.codec === 'vp8') return parseVp8(rtp.payload)?.keyFrame === true;
+    let k = this.h264Keys.get(rank);
+    if (!k) this.h264Keys.set(rank, (k = new H264KeyFrames()));
+    return k.isKeyStart(rtp.payload, rtp.header.timestamp);
   }
 
   /** Layer rank of a rid (0 for a stream without simulcast), -1 for a rid we do not take. */
@@ -77,7 +88,7 @@ export class Producer extends MediaSource implements IngressTarget {
   ingest(rank: number, rtp: RtpPacket, level: number): void {
     if (this.closed) return;
     const layer = this.layer(rank, this.simulcast);
-    this.deliver(layer, rtp, this.kind === 'video' && parseVp8(rtp.payload)?.keyFrame === true, this.kind === 'audio' ? level : -1);
+    this.deliver(layer, rtp, this.kind === 'video' && this.isKeyStart(rank, rtp), this.kind === 'audio' ? level : -1);
   }
 
   /** Rate-limited PLI to the publisher for one layer. */

@@ -171,12 +171,13 @@ export class Router extends SafeEmitter<RouterEvents> {
         pp.close();
         this.safeEmit('remoteproducer');
       },
-      pipeProducerOptions: (id, peerId, kind, source, height) => ({
+      pipeProducerOptions: (id, peerId, kind, source, height, codec) => ({
         id,
         peerId,
         kind,
         source,
         height,
+        codec,
         stats: this.stats,
         onAudioLevel: (pid, level) => this.speaker.addLevel(pid, level),
       }),

@@ -13,6 +13,7 @@ function source(peerId: string, kind: 'camera' | 'screen') {
     peerId,
     kind: 'video',
     source: kind,
+    codec: 'vp8',
     paused: false,
     closed: false,
     taps: new Set(),

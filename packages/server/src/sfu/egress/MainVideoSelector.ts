@@ -53,7 +53,8 @@ export class MainVideoSelector implements PacketTap {
   }
 
   add(source: MediaSource): void {
-    if (this.closed || source.kind !== 'video' || source.closed || this.sources.has(source)) return;
+    // Recording, the HLS encoder and WHEP viewers take VP8: an H.264-only source is left out.
+    if (this.closed || source.kind !== 'video' || source.codec !== 'vp8' || source.closed || this.sources.has(source)) return;
     this.sources.add(source);
     source.taps.add(this);
     source.once('close', () => this.remove(source));

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { RtpPacket } from 'werift';
+import type { VideoCodec } from '../codecs.ts';
 import type { Source } from '@convene/protocol';
 import type { MediaSource, PacketTap } from '../MediaSource.ts';
 import { Producer } from '../Producer.ts';
@@ -7,7 +8,7 @@ import { PipeProducer } from './PipeProducer.ts';
 
 /** Wire format between two routers of one room (arrays: cheap to structured-clone). */
 export type PipeMessage =
-  | ['add', id: string, peerId: string, kind: 'audio' | 'video', source: Source, height: number, simulcast: boolean]
+  | ['add', id: string, peerId: string, kind: 'audio' | 'video', source: Source, height: number, simulcast: boolean, codec: VideoCodec]
   | ['close', id: string]
   | ['rtp', id: string, rank: number, key: boolean, level: number, seq: number, ts: number, marker: boolean, ssrc: number, payload: ArrayBuffer]
   | ['pli', id: string, rank: number];
@@ -16,7 +17,7 @@ export interface PipeHost {
   localProducers(): Producer[];
   addPipeProducer(p: PipeProducer): void;
   removePipeProducer(id: string): void;
-  pipeProducerOptions(id: string, peerId: string, kind: 'audio' | 'video', source: Source, height: number): ConstructorParameters<typeof PipeProducer>[0];
+  pipeProducerOptions(id: string, peerId: string, kind: 'audio' | 'video', source: Source, height: number, codec: VideoCodec): ConstructorParameters<typeof PipeProducer>[0];
 }
 
 /**
@@ -41,7 +42,7 @@ export class RouterPipe implements PacketTap {
   announce(p: Producer): void {
     if (this.closed || p.closed) return;
     p.taps.add(this);
-    this.port.postMessage(['add', p.id, p.peerId, p.kind, p.source, p.height ?? 0, p.simulcast] satisfies PipeMessage);
+    this.port.postMessage(['add', p.id, p.peerId, p.kind, p.source, p.height ?? 0, p.simulcast, p.codec] satisfies PipeMessage);
   }
 
   retire(p: MediaSource): void {
@@ -70,9 +71,9 @@ export class RouterPipe implements PacketTap {
         return;
       }
       case 'add': {
-        const [, id, peerId, kind, source, height, simulcast] = m;
+        const [, id, peerId, kind, source, height, simulcast, codec] = m;
         if (this.remote.has(id)) return;
-        const p = new PipeProducer(this.host.pipeProducerOptions(id, peerId, kind, source, height), simulcast, (pid, rank) => {
+        const p = new PipeProducer(this.host.pipeProducerOptions(id, peerId, kind, source, height, codec), simulcast, (pid, rank) => {
           if (!this.closed) this.port.postMessage(['pli', pid, rank] satisfies PipeMessage);
         });
         this.remote.set(id, p);
