@@ -12,6 +12,7 @@ import type { Recording } from '@convene/protocol';
 import type { RunningServer } from '@convene/server';
 import { Bot, createUser, eventually } from '../support/bots.ts';
 import { testServer } from '../support/server.ts';
+import { toneShare } from '../support/whep.ts';
 
 const SCRIPT = path.resolve(import.meta.dirname, '../../scripts/ffmpeg.sh');
 if (spawnSync('ffprobe', ['-version']).status !== 0 && process.getuid?.() === 0) spawnSync('bash', [SCRIPT], { stdio: 'ignore', timeout: 170_000 });
@@ -20,22 +21,6 @@ if (!hasFfmpeg) console.warn('recording.int.test: skipped — ffmpeg not install
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rec-test-'));
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Power of `freq` in mono s16 PCM at 48 kHz relative to the signal's total power (Goertzel). */
-function toneShare(pcm: Int16Array, freq: number): number {
-  const k = 2 * Math.cos((2 * Math.PI * freq) / 48_000);
-  let s1 = 0;
-  let s2 = 0;
-  let total = 0;
-  for (const x of pcm) {
-    const s0 = x + k * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-    total += x * x;
-  }
-  const power = s1 * s1 + s2 * s2 - k * s1 * s2;
-  return total === 0 ? 0 : (2 * power) / (pcm.length * total);
-}
 
 /** Children of this process named `name` (the server runs in-process). */
 function children(name: string): number[] {

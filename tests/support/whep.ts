@@ -3,6 +3,7 @@
  * to /whep/:id; counts decoded frames and keeps the last second of received audio (mono, 48 kHz).
  */
 import wrtc from '@roamhq/wrtc';
+import { gathered } from './whip.ts';
 
 const { nonstandard } = wrtc as unknown as {
   nonstandard: {
@@ -56,16 +57,7 @@ export async function whepPlay(url: string): Promise<WhepPlayer> {
     }
   });
   await pc.setLocalDescription(await pc.createOffer());
-  await new Promise<void>((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    const t = setTimeout(resolve, 3000);
-    pc.addEventListener('icegatheringstatechange', () => {
-      if (pc.iceGatheringState === 'complete') {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-  });
+  await gathered(pc);
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription!.sdp });
   player.status = res.status;
   player.headers = res.headers;

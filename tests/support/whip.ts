@@ -57,17 +57,7 @@ export async function whipPublish(url: string, key: string, opts: { frequency?: 
     pc.addTransceiver(vt, { direction: 'sendonly' });
   }
   await pc.setLocalDescription(await pc.createOffer());
-  // Non-trickle: wait for every candidate (RFC 9725 §4.3).
-  await new Promise<void>((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    const t = setTimeout(resolve, 3000);
-    pc.addEventListener('icegatheringstatechange', () => {
-      if (pc.iceGatheringState === 'complete') {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-  });
+  await gathered(pc); // non-trickle: every candidate in the offer (RFC 9725 §4.3)
   const cleanup = () => {
     for (const t of timers) clearInterval(t);
     for (const t of tracks) t.stop();
@@ -89,4 +79,18 @@ export async function whipPublish(url: string, key: string, opts: { frequency?: 
     },
     vanish: cleanup,
   };
+}
+
+/** Resolves once ICE gathering is complete (or after 3 s). */
+export function gathered(pc: RTCPeerConnection): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    const t = setTimeout(resolve, 3000);
+    pc.addEventListener('icegatheringstatechange', () => {
+      if (pc.iceGatheringState === 'complete') {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+  });
 }

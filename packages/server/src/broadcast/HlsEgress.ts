@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { killGroup, mixGraph, rtpInputArgs } from '../support/ffmpeg.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { Fmp4Splitter } from './fmp4.ts';
 import { LlHlsStore, type PlaylistSnapshot } from './LlHlsStore.ts';
@@ -198,14 +199,6 @@ export class HlsEgress {
   }
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
 /**
  * One m=audio per slot, Opus as our SFU negotiates it, and optionally one m=video (VP8).
  * https://www.rfc-editor.org/rfc/rfc8866#section-5 (SDP),
@@ -225,13 +218,7 @@ export function sdpFor(spaceId: string, ports: number[], videoPort?: number): st
 export const VIDEO = { width: 480, height: 270, fps: 12.5, framesPerPart: 4, kbps: 400 } as const;
 
 export function ffmpegArgs(o: { slots: number; bitrateKbps: number; video?: boolean }): string[] {
-  // Each slot is resampled against its packets' arrival times (wall clock): audio that arrives
-  // late in a burst (a speaker's network or CPU hiccup, or silence already filled in for the gap)
-  // is trimmed once it is more than 0.1 s behind, instead of delaying that slot, and with it the
-  // mix, for the rest of the Space (amix has no notion of time, only of samples).
-  const inputs = Array.from({ length: o.slots }, (_, i) => `[0:a:${i}]aresample=async=1000[s${i}];`).join('');
-  const labels = Array.from({ length: o.slots }, (_, i) => `[s${i}]`).join('');
-  const audioMix = o.slots > 1 ? `${inputs}${labels}amix=inputs=${o.slots}:normalize=0:dropout_transition=0[mix]` : `${inputs}[s0]anull[mix]`;
+  const audioMix = mixGraph(o.slots, { resample: true });
   // Video: whatever size the speaker sends, letterboxed into a constant 480×270 at 12.5 fps.
   const { width: w, height: h, fps } = VIDEO;
   const videoGraph = `;[0:v:0]scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=0x1f2125,fps=${fps},format=yuv420p[v]`;
@@ -264,27 +251,7 @@ export function ffmpegArgs(o: { slots: number; bitrateKbps: number; video?: bool
       ]
     : [];
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'warning',
-    '-protocol_whitelist',
-    'file,udp,rtp',
-    // Low latency on the input side: no probing beyond the SDP, no input buffering.
-    '-fflags',
-    'nobuffer',
-    '-flags',
-    'low_delay',
-    '-probesize',
-    '32',
-    '-analyzeduration',
-    '0',
-    '-max_delay',
-    '100000',
-    '-use_wallclock_as_timestamps',
-    '1',
-    '-i',
-    'space.sdp',
+    ...rtpInputArgs('space.sdp', { arrivalTime: true }),
     '-filter_complex',
     mix,
     '-map',

@@ -3,6 +3,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { freeRtpPorts, sdpFor } from '../broadcast/HlsEgress.ts';
+import { killGroup, mixGraph, rtpInputArgs } from '../support/ffmpeg.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { IvfWriter } from './IvfWriter.ts';
 import { portBound } from './ports.ts';
@@ -113,33 +114,11 @@ export class Recorder {
   }
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
 function ffmpegArgs(slots: number, sdp: string, out: string): string[] {
-  const inputs = Array.from({ length: slots }, (_, i) => `[0:a:${i}]`).join('');
-  const mix = slots > 1 ? `${inputs}amix=inputs=${slots}:normalize=0:dropout_transition=0[mix]` : `${inputs}anull[mix]`;
   return [
-    '-hide_banner',
-    '-loglevel',
-    'warning',
-    '-protocol_whitelist',
-    'file,udp,rtp',
-    '-fflags',
-    'nobuffer',
-    '-probesize',
-    '32',
-    '-analyzeduration',
-    '0',
-    '-i',
-    sdp,
+    ...rtpInputArgs(sdp, { stdin: true }),
     '-filter_complex',
-    mix,
+    mixGraph(slots),
     '-map',
     '[mix]',
     '-c:a',

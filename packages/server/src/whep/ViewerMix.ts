@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freeRtpPorts, sdpFor } from '../broadcast/HlsEgress.ts';
 import { portBound } from '../recording/ports.ts';
+import { killGroup, mixGraph, rtpInputArgs } from '../support/ffmpeg.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
 export interface ViewerMixOptions {
@@ -71,11 +72,7 @@ export class ViewerMix {
     await this.opts.stopRtp().catch(() => undefined);
     const child = this.child;
     if (child?.pid !== undefined && child.exitCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // gone
-      }
+      killGroup(child.pid, 'SIGTERM');
       await this.exited;
     }
     if (this.dir) await fs.rm(this.dir, { recursive: true, force: true });
@@ -83,27 +80,10 @@ export class ViewerMix {
 }
 
 function mixArgs(slots: number, sdp: string, mixPort: number): string[] {
-  const inputs = Array.from({ length: slots }, (_, i) => `[0:a:${i}]`).join('');
-  const mix = slots > 1 ? `${inputs}amix=inputs=${slots}:normalize=0:dropout_transition=0[mix]` : `${inputs}anull[mix]`;
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'warning',
-    '-protocol_whitelist',
-    'file,udp,rtp',
-    '-fflags',
-    'nobuffer',
-    '-flags',
-    'low_delay',
-    '-probesize',
-    '32',
-    '-analyzeduration',
-    '0',
-    '-i',
-    sdp,
+    ...rtpInputArgs(sdp),
     '-filter_complex',
-    mix,
+    mixGraph(slots),
     '-map',
     '[mix]',
     '-c:a',

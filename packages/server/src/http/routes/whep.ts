@@ -1,17 +1,10 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ConveneError, meetingIdSchema } from '@convene/protocol';
 import type { AppContext } from '../app.ts';
+import { cors } from './whip.ts';
 
 const SDP = 'application/sdp';
 const RESOURCE = /^[A-Za-z0-9_-]{20,64}$/;
-
-function cors(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('access-control-allow-origin', '*')
-    .header('access-control-allow-methods', 'POST, DELETE, PATCH, OPTIONS')
-    .header('access-control-allow-headers', 'authorization, content-type, if-match')
-    .header('access-control-expose-headers', 'location, link, etag, retry-after');
-}
 
 /**
  * WHEP playback of Spaces (https://datatracker.ietf.org/doc/draft-ietf-wish-whep/). Public like the

@@ -6,8 +6,8 @@ import { requireUser } from '../session.ts';
 const SDP = 'application/sdp';
 const RESOURCE = /^[A-Za-z0-9_-]{20,64}$/;
 
-/** CORS for browser-based WHIP clients (https://www.rfc-editor.org/rfc/rfc9725#section-4.4). */
-function cors(reply: FastifyReply): FastifyReply {
+/** CORS for browser-based WHIP/WHEP clients (https://www.rfc-editor.org/rfc/rfc9725#section-4.4). */
+export function cors(reply: FastifyReply): FastifyReply {
   return reply
     .header('access-control-allow-origin', '*')
     .header('access-control-allow-methods', 'POST, DELETE, PATCH, OPTIONS')
