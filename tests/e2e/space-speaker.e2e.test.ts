@@ -139,7 +139,11 @@ describe('Space stage follows the speaker in Chromium', () => {
     expect([...seen]).toEqual([luxId]);
     await shot(host.page, 'space-stage-02-browser-speaker');
     console.info(`[space-speaker.e2e] big tile followed the browser speaker in ${followedMs} ms`);
-    await lctx.close();
+    // Closing the tab leaves at once (pagehide → leave): the seat is not held for the 30 s resume grace.
+    const tClose = Date.now();
+    await lctx.close({ reason: 'tab closed' });
+    await expect.poll(() => host.page.evaluate((id) => window.__convene!.session.participants.has(id), luxId), { timeout: 10_000 }).toBe(false);
+    console.info(`[space-speaker.e2e] closed tab left the Space after ${Date.now() - tClose} ms`);
     await host.context.close();
   }, 150_000);
 });
