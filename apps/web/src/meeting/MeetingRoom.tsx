@@ -16,7 +16,7 @@ import { TranscriptPanel } from '../captions/TranscriptPanel.tsx';
 import { useCaptions } from '../captions/useCaptions.ts';
 import type { LocalMedia } from './useLocalMedia.ts';
 import { useSessionVersion } from './useSessionVersion.ts';
-import { AudioSink } from './VideoView.tsx';
+import { RemoteAudio, Toasts, useToasts } from './RoomAudio.tsx';
 import { useTilePositions } from '../audio/useSpatialPositions.ts';
 import { AnsweringBanner, QaToggle, QuestionsPanel } from '../qa/QuestionsPanel.tsx';
 import { useQuestions } from '../qa/useQuestions.ts';
@@ -64,19 +64,16 @@ export function MeetingRoom({ session, meetingId, user, media, waiting, reconnec
     [session],
   );
   const [pinnedId, setPinnedId] = useState<string | null>(null);
-  const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
+  const { toasts, show: showToast } = useToasts();
   const [activity, setActivity] = useState<string[]>([]);
   const lastSpeaker = useRef<string | null>(null);
   // Spatial audio: each remote voice comes from where its tile is on screen.
   const stageRef = useRef<HTMLElement>(null);
   useTilePositions(stageRef);
-  const nextToast = useRef(0);
 
   const toast = (text: string) => {
-    const id = ++nextToast.current;
-    setToasts((x) => [...x.slice(-2), { id, text }]);
+    showToast(text);
     setActivity((x) => [...x.slice(-49), `${new Date().toLocaleTimeString()} ${text}`]);
-    setTimeout(() => setToasts((x) => x.filter((y) => y.id !== id)), 5000);
   };
 
   const captions = useCaptions(session, toast);
@@ -215,18 +212,8 @@ export function MeetingRoom({ session, meetingId, user, media, waiting, reconnec
         {!isCall && <RecordButton rec={rec} />}
         {!isCall && self.role === 'host' && <StreamButton meetingId={meetingId} kind="meeting" displayName={user.displayName} />}
       </Toolbar>
-      {tracks
-        .filter((x) => x.kind === 'audio')
-        .map((x) => (
-          <AudioSink key={x.consumerId} track={x.track} participantId={x.participantId} />
-        ))}
-      <div class="toasts" aria-live="polite" role="status">
-        {toasts.map((x) => (
-          <div key={x.id} class="toast" data-testid="toast">
-            {x.text}
-          </div>
-        ))}
-      </div>
+      <RemoteAudio tracks={tracks} />
+      <Toasts toasts={toasts} />
     </div>
   );
 }

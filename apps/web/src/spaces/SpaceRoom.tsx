@@ -12,7 +12,7 @@ import { TranscriptPanel } from '../captions/TranscriptPanel.tsx';
 import { useCaptions } from '../captions/useCaptions.ts';
 import { Tile } from '../meeting/Tile.tsx';
 import { useSessionVersion } from '../meeting/useSessionVersion.ts';
-import { AudioSink } from '../meeting/VideoView.tsx';
+import { RemoteAudio, Toasts, useToasts } from '../meeting/RoomAudio.tsx';
 import { ReactionBar, ReactionOverlay } from './Reactions.tsx';
 import { SpacePeoplePanel } from './SpacePeoplePanel.tsx';
 import { chooseSpaceVideo, pushRecentSpeaker, stageOrder } from './stage.ts';
@@ -42,17 +42,11 @@ export function SpaceRoom({ session, spaceId, user, info, reconnecting, onRejoin
   const [panel, setPanel] = useState<'people' | 'chat' | 'transcript' | 'qa' | null>(null);
   const [unread, setUnread] = useState(0);
   const [error, setError] = useState('');
-  const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
+  const { toasts, show: toast } = useToasts();
   const [recent, setRecent] = useState<string[]>([]);
-  const nextToast = useRef(0);
   const panelRef = useRef(panel);
   panelRef.current = panel;
 
-  const toast = (text: string) => {
-    const id = ++nextToast.current;
-    setToasts((x) => [...x.slice(-2), { id, text }]);
-    setTimeout(() => setToasts((x) => x.filter((y) => y.id !== id)), 5000);
-  };
   const captions = useCaptions(session, toast);
   const qa = useQuestions(session, panel === 'qa');
   const rec = useRecording(session, toast, 'space');
@@ -241,18 +235,8 @@ export function SpaceRoom({ session, spaceId, user, info, reconnecting, onRejoin
           </button>
         )}
       </nav>
-      {tracks
-        .filter((x) => x.kind === 'audio')
-        .map((x) => (
-          <AudioSink key={x.consumerId} track={x.track} participantId={x.participantId} />
-        ))}
-      <div class="toasts" aria-live="polite" role="status">
-        {toasts.map((x) => (
-          <div key={x.id} class="toast" data-testid="toast">
-            {x.text}
-          </div>
-        ))}
-      </div>
+      <RemoteAudio tracks={tracks} />
+      <Toasts toasts={toasts} />
     </div>
   );
 }

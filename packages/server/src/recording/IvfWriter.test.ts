@@ -48,7 +48,7 @@ function readIvf(file: string): { width: number; frames: { size: number; pts: nu
 }
 
 describe('IvfWriter', () => {
-  it('reassembles frames, timestamps them from the RTP clock, and skips to the next key frame after a loss', () => {
+  it('reassembles frames, timestamps them from the RTP clock, and skips to the next key frame after a loss', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ivf-')), 'v.ivf');
     let now = 1000;
     const w = new IvfWriter(file, 0, () => now);
@@ -68,7 +68,7 @@ describe('IvfWriter', () => {
     send(frame(false, 250, 5)); // … and so is what depends on it
     send(frame(true, 350, 6));
     send(frame(false, 250, 7));
-    w.close();
+    await w.close();
     const r = readIvf(file);
     expect(r.width).toBe(320);
     expect(r.count).toBe(4);

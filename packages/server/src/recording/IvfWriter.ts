@@ -8,7 +8,8 @@ import fs from 'node:fs';
  * Header layout: https://wiki.multimedia.cx/index.php/IVF
  */
 export class IvfWriter {
-  private readonly fd: number;
+  /** Appended to without blocking the main thread (it also serves signalling). */
+  private readonly out: fs.WriteStream;
   private frame: Buffer[] = [];
   private frameTs = -1;
   private nextSeq = -1;
@@ -31,8 +32,9 @@ export class IvfWriter {
     private readonly originMs: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.fd = fs.openSync(file, 'w');
-    fs.writeSync(this.fd, header(0, 0, 0));
+    this.out = fs.createWriteStream(file);
+    this.out.on('error', () => undefined); // surfaces in close()
+    this.out.write(header(0, 0, 0));
   }
 
   /** One RTP packet (12-byte header, no extensions or CSRCs, as VideoEgress sends). */
@@ -100,8 +102,7 @@ export class IvfWriter {
     const fh = Buffer.alloc(12);
     fh.writeUInt32LE(data.length, 0);
     fh.writeBigUInt64LE(BigInt(Math.max(0, pts)), 4);
-    fs.writeSync(this.fd, fh);
-    fs.writeSync(this.fd, data);
+    this.out.write(Buffer.concat([fh, data]));
     this.frames++;
   }
 
@@ -111,12 +112,17 @@ export class IvfWriter {
     return this.tsHigh + ts;
   }
 
-  /** Patch the header (size of the first key frame, frame count) and close the file. */
-  close(): void {
+  /** Flush, then patch the header (size of the first key frame, frame count). */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.out.once('error', reject);
+      this.out.end(resolve);
+    });
+    const fh = await fs.promises.open(this.file, 'r+');
     try {
-      fs.writeSync(this.fd, header(this.width, this.height, this.frames), 0, 32, 0);
+      await fh.write(header(this.width, this.height, this.frames), 0, 32, 0);
     } finally {
-      fs.closeSync(this.fd);
+      await fh.close();
     }
   }
 }

@@ -3,10 +3,9 @@ import { createSocket, type Socket } from 'node:dgram';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { freeRtpPorts, sdpFor } from '../broadcast/HlsEgress.ts';
-import { killGroup, mixGraph, rtpInputArgs } from '../support/ffmpeg.ts';
+import { killGroup, listening, mixGraph, rtpInputArgs } from '../support/ffmpeg.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { IvfWriter } from './IvfWriter.ts';
-import { portBound } from './ports.ts';
 
 export interface RecorderOptions {
   id: string;
@@ -67,11 +66,7 @@ export class Recorder {
       });
     });
     // Packets sent before ffmpeg listens would be lost and shift the audio against the video.
-    const deadline = Date.now() + 5000;
-    while (!(await portBound(ports[0]!))) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`recording ffmpeg did not start: ${this.stderrTail.slice(-3).join(' | ')}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    if (!(await listening(child, ports[0]!))) throw new Error(`recording ffmpeg did not start: ${this.stderrTail.slice(-3).join(' | ')}`);
     const socket = createSocket('udp4');
     this.socket = socket;
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
@@ -106,7 +101,7 @@ export class Recorder {
     }
     const frames = this.ivf?.frames ?? 0;
     const dropped = this.ivf?.dropped ?? 0;
-    this.ivf?.close();
+    await this.ivf?.close();
     this.ivf = null;
     await fs.rm(partFiles(this.opts.dir, this.opts.id).sdp, { force: true });
     this.opts.log.info({ recording: this.opts.id, videoFrames: frames, droppedVideoFrames: dropped }, 'recording stopped');

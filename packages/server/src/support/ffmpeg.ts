@@ -1,3 +1,6 @@
+import type { ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+
 /** What the ffmpeg processes of the media egresses (HLS, recordings, WHEP mix) have in common. */
 
 /**
@@ -49,4 +52,29 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // already gone
   }
+}
+
+/** True when some process (ffmpeg) has bound this UDP port: our own bind attempt fails. */
+export function portBound(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket({ type: 'udp4', reuseAddr: false });
+    s.once('error', () => {
+      s.close();
+      resolve(true);
+    });
+    s.bind(port, '0.0.0.0', () => s.close(() => resolve(false)));
+  });
+}
+
+/**
+ * Wait until ffmpeg listens on `port` (packets sent earlier are lost, and with them the start of
+ * the timeline). False when it exited or `ms` passed first.
+ */
+export async function listening(child: ChildProcess, port: number, ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!(await portBound(port))) {
+    if (Date.now() > deadline || child.exitCode !== null) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
 }

@@ -3,8 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freeRtpPorts, sdpFor } from '../broadcast/HlsEgress.ts';
-import { portBound } from '../recording/ports.ts';
-import { killGroup, mixGraph, rtpInputArgs } from '../support/ffmpeg.ts';
+import { killGroup, listening, mixGraph, rtpInputArgs } from '../support/ffmpeg.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
 export interface ViewerMixOptions {
@@ -59,8 +58,7 @@ export class ViewerMix {
         this.backoff = Math.min(10_000, this.backoff * 2);
       });
     });
-    const deadline = Date.now() + 5000;
-    while (!(await portBound(ports[0]!)) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    if (!(await listening(child, ports[0]!))) this.opts.log.warn({ ports }, 'WHEP mixer ffmpeg not listening yet; sending anyway');
     await this.opts.startRtp(ports);
     this.opts.log.info({ pid: child.pid, ports, mixPort: this.opts.mixPort }, 'WHEP mixer started');
   }
