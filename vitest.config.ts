@@ -13,7 +13,9 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/**/*.test.ts', 'apps/**/*.test.ts'],
           exclude: [...exclude, '**/*.int.test.ts', '**/*.e2e.test.ts'],
-          testTimeout: 10_000,
+          // DB contract tests start an embedded PGlite (WASM + migrations) inside the test: under
+          // a full parallel run on 2 cores that alone has taken over 10 s.
+          testTimeout: 30_000,
         },
       },
       {
