@@ -271,7 +271,9 @@ describe.runIf(hasFfmpeg)('Spaces HLS broadcast', () => {
       const a = analyse(llInit, body);
       expect(a.codec).toBe('aac');
       expect(a.duration).toBeGreaterThan(0.25);
-      expect(a.meanVolume).toBeGreaterThan(-30);
+      // Tone, not silence (≈ −91 dB); a part is only 0.32 s, so late packets on a loaded machine
+      // (mixed as silence) can pull one down a few dB.
+      expect(a.meanVolume).toBeGreaterThan(-40);
     }
     const fa = analyse(llInit, fullBody);
     expect(fa.duration).toBeGreaterThan(0.9);
@@ -348,7 +350,7 @@ describe.runIf(hasFfmpeg)('Spaces HLS broadcast', () => {
     await host.publishVideo({ width: 640, height: 360, fps: 15 });
     let on = before;
     const tOn = Date.now();
-    while (Date.now() - tOn < 15_000) {
+    while (Date.now() - tOn < 30_000) {
       const l = await latest();
       on = lastFrame(l.init, l.seg);
       if (on.luma > 80) break;
