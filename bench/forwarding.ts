@@ -21,8 +21,9 @@ const sinkPort = sink.address().port;
 async function run(profile: number): Promise<number> {
   const producer = fakeProducer([{ height: 720, bitrate: 1_000_000, active: true }]);
   const send = (b: Buffer) => sock.send(b, sinkPort, '127.0.0.1');
+  const sendParts = (parts: readonly Buffer[]) => sock.send(parts, sinkPort, '127.0.0.1');
   const consumers = Array.from({ length: N }, (_, i) =>
-    new Consumer({ id: String(i), producer, subscriberId: String(i), transceiver: fakeTransceiver({ profile, ssrc: 1000 + i, send }) as never, stats: newCounters() }),
+    new Consumer({ id: String(i), producer, subscriberId: String(i), transceiver: fakeTransceiver({ profile, ssrc: 1000 + i, send, sendParts }) as never, stats: newCounters() }),
   );
   for (const c of consumers) c.start();
   // 1 Mbps VP8 at 30 fps ≈ 4 packets of ~1100 bytes per frame.

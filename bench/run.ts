@@ -2,10 +2,13 @@
  * `npm run bench [-- scenario...]`: drives Node participants (libwebrtc via @roamhq/wrtc, through
  * the SDK) against a server in its own process and prints, per scenario: server CPU µs per
  * forwarded RTP packet, forwarded packets/s, server RSS, join → first remote frame p50/p95 and
- * frames/s at subscribers. Scenarios: fanout-N (1 publisher → N subscribers), mesh-N (all publish);
+ * frames/s at subscribers. Scenarios: fanout-N (1 publisher → N subscribers), fanout-light-N (the
+ * same, subscribers that receive without decoding: bench/lightSubscriber.ts), mesh-N (all publish);
  * hls-latency[-B]: Spaces broadcast glass-to-glass latency, LL-HLS vs classic (bench/hlsLatency.ts).
  */
+import { spawn } from 'node:child_process';
 import { Bot, createUser, eventually } from '../tests/support/bots.ts';
+import { LightSubscriber } from './lightSubscriber.ts';
 import { ServerProcess, cores } from '../tests/support/serverProcess.ts';
 import { callsScenario, printCalls, type CallsResult } from './calls.ts';
 import { printSpaces, spaceScenario, stormScenario, type SpaceResult, type StormResult } from './spaces.ts';
@@ -39,14 +42,27 @@ function pct(xs: number[], p: number): number {
 /** When each participant's media started flowing (its join finished, publishing included). */
 const publishedAt = new Map<string, number>();
 
-async function measure(name: string, server: ServerProcess, bots: Bot[], pairs: [Bot, string][]): Promise<Result> {
+/** What measure() reads from a receiving participant: a decoding Bot or a LightSubscriber. */
+interface Receiver {
+  readonly joinedAt: number;
+  readonly firstFrameAt: ReadonlyMap<string, number>;
+  frames(participantId: string): number;
+}
+
+async function measure(name: string, server: ServerProcess, pairs: [Receiver, string][]): Promise<Result> {
   const cpu0 = server.cpuSplit();
   const thr0 = server.threadCpu();
   const c0 = await server.counters();
   const fwd0 = c0.forwarded;
   const frames0 = pairs.map(([b, id]) => b.frames(id));
   const t0 = Date.now();
+  // BENCH_PERF=file: a `perf record -g` of the server over the measurement window (all threads and
+  // the kernel; with BENCH_NODE_FLAGS=--perf-basic-prof for JavaScript names).
+  const perf = process.env.BENCH_PERF
+    ? spawn('perf', ['record', '-g', '-o', process.env.BENCH_PERF, '-p', String(server.child.pid), '--', 'sleep', String(WINDOW_MS / 1000)], { stdio: 'ignore' })
+    : null;
   await new Promise((r) => setTimeout(r, WINDOW_MS));
+  if (perf && perf.exitCode === null) await new Promise((r) => perf.once('exit', r));
   const secs = (Date.now() - t0) / 1000;
   const c1 = await server.counters();
   const fwd = c1.forwarded - fwd0;
@@ -61,14 +77,14 @@ async function measure(name: string, server: ServerProcess, bots: Bot[], pairs: 
     .filter(([b, id]) => (publishedAt.get(id) ?? Infinity) < b.joinedAt)
     .map(([b, id]) => (b.firstFrameAt.get(id) ?? NaN) - b.joinedAt)
     .filter((x) => !Number.isNaN(x));
-  // Thread names are all "node"; list the busiest threads' CPU share to show the spread over cores.
+  // The busiest threads' CPU share, to show the spread over cores.
+  // Named where the thread has a name of its own (V8's GC and compiler helpers, libuv's pool).
   const busy = thr1
-    .map((t, i) => Math.round(((t.seconds - (thr0[i]?.seconds ?? 0)) / secs) * 100))
-    .filter((pctCpu) => pctCpu >= 1)
-    .sort((a, b) => b - a)
-    .map((x) => `${x}%`)
+    .map((t, i) => ({ name: t.name, pct: Math.round(((t.seconds - (thr0[i]?.seconds ?? 0)) / secs) * 100) }))
+    .filter((t) => t.pct >= 1)
+    .sort((a, b) => b.pct - a.pct)
+    .map((t) => (t.name === 'node' ? `${t.pct}%` : `${t.pct}% (${t.name.trim()})`))
     .join(' ');
-  void bots;
   return {
     scenario: name,
     usPerPacket: fwd > 0 ? (cpu * 1e6) / fwd : NaN,
@@ -85,7 +101,11 @@ async function measure(name: string, server: ServerProcess, bots: Bot[], pairs: 
   };
 }
 
-async function fanout(server: ServerProcess, n: number): Promise<Result> {
+/**
+ * `fanout-N`: 1 publisher → N decoding libwebrtc subscribers. `fanout-light-N`: the same with
+ * LightSubscribers (media received and counted, not decoded; bench/lightSubscriber.ts).
+ */
+async function fanout(server: ServerProcess, n: number, light = false): Promise<Result> {
   const host = await createUser(server.url, 'pub');
   const meeting = await host.api.createMeeting({ title: `fanout ${n}` });
   const width = Number(process.env.BENCH_WIDTH ?? 1280);
@@ -98,10 +118,10 @@ async function fanout(server: ServerProcess, n: number): Promise<Result> {
   const tile = process.env.BENCH_TILE?.split('x').map(Number);
   // Let the publisher's bandwidth estimate ramp up before anyone subscribes.
   await new Promise((r) => setTimeout(r, 4000));
-  const subs: Bot[] = [];
+  const subs: (Bot | LightSubscriber)[] = [];
   for (let i = 0; i < n; i++) {
     const u = await createUser(server.url, 'sub');
-    const s = await Bot.join(server.url, u, meeting.id, { video: false, audio: false });
+    const s = light ? await LightSubscriber.join(server.url, u, meeting.id) : await Bot.join(server.url, u, meeting.id, { video: false, audio: false });
     if (tile) {
       const show = () => {
         for (const t of s.session.remoteTracks.values()) if (t.kind === 'video') s.session.setTileSize(t.consumerId, tile[0]!, tile[1]!);
@@ -113,7 +133,8 @@ async function fanout(server: ServerProcess, n: number): Promise<Result> {
   }
   await eventually(() => subs.every((s) => s.frames(pubId) > 0), 30_000, 'every subscriber decodes a frame');
   await new Promise((r) => setTimeout(r, 2000));
-  const r = await measure(`fanout 1→${n}${tile ? ` (tiles ${process.env.BENCH_TILE})` : ''}`, server, [pub, ...subs], subs.map((s) => [s, pubId] as [Bot, string]));
+  const label = `fanout 1→${n}${light ? ' (light subscribers)' : ''}${tile ? ` (tiles ${process.env.BENCH_TILE})` : ''}`;
+  const r = await measure(label, server, subs.map((s) => [s, pubId] as [Receiver, string]));
   await Promise.all([pub, ...subs].map((b) => b.close()));
   return r;
 }
@@ -137,7 +158,7 @@ async function rooms(server: ServerProcess, k: number): Promise<Result> {
   }
   await eventually(() => pairs.every(([b, id]) => b.frames(id) > 0), 60_000, 'every subscriber decodes');
   await new Promise((r) => setTimeout(r, 2000));
-  const r = await measure(`${k} rooms × (1→5)`, server, all, pairs);
+  const r = await measure(`${k} rooms × (1→5)`, server, pairs);
   await Promise.all(all.map((b) => b.close()));
   return r;
 }
@@ -156,7 +177,7 @@ async function mesh(server: ServerProcess, n: number): Promise<Result> {
   const pairs: [Bot, string][] = bots.flatMap((b, i) => ids.filter((_, j) => j !== i).map((id) => [b, id] as [Bot, string]));
   await eventually(() => pairs.every(([b, id]) => b.frames(id) > 0), 60_000, 'everyone sees everyone');
   await new Promise((r) => setTimeout(r, 2000));
-  const r = await measure(`all publish ${n}`, server, bots, pairs);
+  const r = await measure(`all publish ${n}`, server, pairs);
   await Promise.all(bots.map((b) => b.close()));
   return r;
 }
@@ -169,8 +190,8 @@ const stormResults: StormResult[] = [];
 const captionResults: CaptionResult[] = [];
 const hlsResults: HlsLatencyResult[] = [];
 for (const s of scenarios) {
-  const [kind, nStr] = s.split('-');
-  const n = Number(nStr);
+  const [kind] = s.split('-');
+  const n = Number(s.split('-').at(-1));
   const server = await ServerProcess.start({
     SFU_WORKERS: process.env.SFU_WORKERS ?? '0',
     // BENCH_DATABASE_URL: measure the media server without the embedded PGlite's memory.
@@ -207,7 +228,7 @@ for (const s of scenarios) {
       console.log(JSON.stringify(c));
       continue;
     }
-    const r = kind === 'fanout' ? await fanout(server, n) : kind === 'rooms' ? await rooms(server, n) : await mesh(server, n);
+    const r = kind === 'fanout' ? await fanout(server, n, s.startsWith('fanout-light-')) : kind === 'rooms' ? await rooms(server, n) : await mesh(server, n);
     results.push(r);
     console.log(JSON.stringify(r));
   } catch (err) {

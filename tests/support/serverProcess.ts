@@ -28,7 +28,9 @@ export class ServerProcess {
     // BENCH_SERVER_CPUS=0 pins the server to core 0 (taskset) so clients cannot steal its core.
     const pin = process.env.BENCH_SERVER_CPUS;
     const cmd = pin ? 'taskset' : process.execPath;
-    const args = [...prof, '--import', 'tsx', 'packages/server/src/main.ts'];
+    // BENCH_NODE_FLAGS: extra node/V8 flags for the server, e.g. --perf-basic-prof for BENCH_PERF.
+    const extra = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+    const args = [...prof, ...extra, '--import', 'tsx', 'packages/server/src/main.ts'];
     const child = spawn(cmd, pin ? ['-c', pin, process.execPath, ...args] : args, {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'warn', WEB_DIST: '', ...env },
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -1,22 +1,13 @@
 import { RtcpRrPacket, RtcpSenderInfo, RtcpSrPacket, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { Smoothed } from './quality.ts';
-import { RetransmissionBuffer } from './rtp/RetransmissionBuffer.ts';
+import { SentHistory } from './rtp/SentHistory.ts';
 import { RtpRewriter } from './rtp/RtpRewriter.ts';
-import { SrtpProtector } from './srtp/SrtpProtector.ts';
+import { SrtpProtector, type SrtpParts } from './srtp/SrtpProtector.ts';
 import { srtpKeysOf } from './srtp/weriftKeys.ts';
 
 const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
 const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
 const NTP_EPOCH_OFFSET_S = 2_208_988_800;
-
-/** What a retransmission needs to rebuild a sent packet (the payload is shared, not copied). */
-interface Sent {
-  ts: number;
-  marker: boolean;
-  payload: Buffer;
-  /** When it was last resent (0 = never). */
-  resentAt: number;
-}
 
 /** Without an RTT from receiver reports yet, assume this much (mediasoup's default too). */
 const DEFAULT_RTT_MS = 100;
@@ -27,7 +18,7 @@ interface IcePair {
   protocol: {
     sendData(data: Buffer, addr: [string, number]): Promise<void>;
     /** werift's UDP transport: its dgram socket, used directly on the hot path. */
-    transport?: { closed?: boolean; socket?: { send(b: Buffer, port: number, address: string): void } };
+    transport?: { closed?: boolean; socket?: { send(parts: SrtpParts, port: number, address: string): void } };
   };
   remoteAddr: [string, number];
 }
@@ -50,10 +41,9 @@ export class RtpStreamSender {
   private ssrc = 0;
   private pt = 0;
   private extTemplate: Buffer | null = null;
-  private headerScratch = Buffer.alloc(12);
   private absOffset = -1;
   private readonly rewriter: RtpRewriter;
-  private readonly history: RetransmissionBuffer<Sent>;
+  private readonly history: SentHistory;
   /** RTX (https://www.rfc-editor.org/rfc/rfc4588) when the subscriber negotiated it. */
   private rtxPt = 0;
   private rtxSsrc = 0;
@@ -73,7 +63,7 @@ export class RtpStreamSender {
     kind: 'audio' | 'video',
   ) {
     this.rewriter = new RtpRewriter(kind === 'audio' ? 48000 : 90000);
-    this.history = new RetransmissionBuffer<Sent>(kind === 'audio' ? 256 : 1024);
+    this.history = new SentHistory(kind === 'audio' ? 256 : 1024);
     const sub = transceiver.sender.onRtcp.subscribe((p) => {
       if (p instanceof RtcpRrPacket || p instanceof RtcpSrPacket) for (const r of p.reports) if (r.ssrc === this.ssrc) this.onReport(r);
     });
@@ -147,18 +137,19 @@ export class RtpStreamSender {
     const { seq, ts } = this.rewriter.map(h.sequenceNumber, h.timestamp, now);
     const header = this.header(this.pt, h.marker, seq, ts, this.ssrc, now);
     const packet = this.protector!.protect(header, rtp.payload, this.ssrc, seq, this.rewriter.rocFor(seq));
-    this.history.store(seq, { ts, marker: h.marker, payload: rtp.payload, resentAt: 0 }, now);
+    this.history.store(seq, ts, h.marker, rtp.payload, now);
     this.packets++;
     this.octets += rtp.payload.length;
     return this.transmit(packet);
   }
 
-  /** https://www.rfc-editor.org/rfc/rfc3550#section-5.1 fixed header + our extension block. */
+  /**
+   * https://www.rfc-editor.org/rfc/rfc3550#section-5.1 fixed header + our extension block, in a
+   * fresh buffer from Node's pool (it goes to the socket as is; every byte is written here).
+   */
   private header(pt: number, marker: boolean, seq: number, ts: number, ssrc: number, now: number): Buffer {
     const ext = this.extTemplate;
-    // Reused: protect() copies the header into the packet before this is called again.
-    let header = this.headerScratch;
-    if (header.length !== 12 + (ext ? ext.length : 0)) header = this.headerScratch = Buffer.alloc(12 + (ext ? ext.length : 0));
+    const header = Buffer.allocUnsafe(12 + (ext ? ext.length : 0));
     header[0] = ext ? 0x90 : 0x80;
     header[1] = (marker ? 0x80 : 0) | pt;
     header.writeUInt16BE(seq, 2);
@@ -177,7 +168,7 @@ export class RtpStreamSender {
     return header;
   }
 
-  private transmit(packet: Buffer): boolean {
+  private transmit(packet: SrtpParts): boolean {
     const conn = this.dtls!.iceTransport.connection;
     const pair = conn.nominated;
     if (!pair || (conn.canSendApplicationData && !conn.canSendApplicationData())) return false;
@@ -186,7 +177,7 @@ export class RtpStreamSender {
       // Straight to the socket: werift's sendData adds three async layers and an isIP check per packet.
       udp.socket.send(packet, pair.remoteAddr[1], pair.remoteAddr[0]);
     } else {
-      void pair.protocol.sendData(packet, pair.remoteAddr).catch(() => undefined);
+      void pair.protocol.sendData(Buffer.concat(packet), pair.remoteAddr).catch(() => undefined);
     }
     return true;
   }
@@ -205,19 +196,24 @@ export class RtpStreamSender {
     const holdMs = Math.max(MIN_RESEND_INTERVAL_MS, this.rtt.value ?? DEFAULT_RTT_MS);
     let n = 0;
     for (const s of seqs) {
-      const e = this.history.get(s, now);
-      if (!e || (e.resentAt !== 0 && now - e.resentAt < holdMs)) continue;
-      e.resentAt = now;
-      let packet: Buffer;
+      const slot = this.history.find(s, now);
+      if (slot < 0) continue;
+      const resentAt = this.history.lastResent(slot);
+      if (resentAt !== 0 && now - resentAt < holdMs) continue;
+      this.history.markResent(slot, now);
+      const original = this.history.payload(slot);
+      const ts = this.history.timestamp(slot);
+      const marker = this.history.marker(slot);
+      let packet: SrtpParts;
       if (this.rtxPt) {
         this.rtxSeq = (this.rtxSeq + 1) & 0xffff;
         if (this.rtxSeq === 0) this.rtxRoc = (this.rtxRoc + 1) >>> 0;
-        const payload = Buffer.allocUnsafe(2 + e.payload.length);
+        const payload = Buffer.allocUnsafe(2 + original.length);
         payload.writeUInt16BE(s, 0);
-        e.payload.copy(payload, 2);
-        packet = this.protector.protect(this.header(this.rtxPt, e.marker, this.rtxSeq, e.ts, this.rtxSsrc, now), payload, this.rtxSsrc, this.rtxSeq, this.rtxRoc);
+        original.copy(payload, 2);
+        packet = this.protector.protect(this.header(this.rtxPt, marker, this.rtxSeq, ts, this.rtxSsrc, now), payload, this.rtxSsrc, this.rtxSeq, this.rtxRoc);
       } else {
-        packet = this.protector.protect(this.header(this.pt, e.marker, s, e.ts, this.ssrc, now), e.payload, this.ssrc, s, this.rewriter.rocFor(s));
+        packet = this.protector.protect(this.header(this.pt, marker, s, ts, this.ssrc, now), original, this.ssrc, s, this.rewriter.rocFor(s));
       }
       if (this.transmit(packet)) n++;
     }

@@ -18,6 +18,7 @@ export interface SrtpKeys {
  */
 export class SrtpProtector {
   private readonly iv = Buffer.alloc(16);
+  private readonly iv12 = Buffer.alloc(12);
   private readonly roc = Buffer.alloc(4);
 
   constructor(private readonly keys: SrtpKeys) {
@@ -34,9 +35,11 @@ export class SrtpProtector {
 
   /**
    * `header` is the serialized RTP header (incl. extensions), `payload` the plain payload.
-   * `roc` is the rollover counter of `seq` for `ssrc`.
+   * `roc` is the rollover counter of `seq` for `ssrc`. Returns the SRTP packet as three parts
+   * (header, encrypted payload, tag) for one gathering `sendmsg`, so no packet-sized buffer is
+   * allocated and copied per send. `header` is one of the parts: the caller must not reuse it.
    */
-  protect(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): Buffer {
+  protect(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): SrtpParts {
     return this.keys.profile === PROFILE_AEAD_AES_128_GCM ? this.gcm(header, payload, ssrc, seq, roc) : this.ctr(header, payload, ssrc, seq, roc);
   }
 
@@ -44,33 +47,26 @@ export class SrtpProtector {
    * https://www.rfc-editor.org/rfc/rfc3711#section-4.1.1 (AES-CM: IV = salt ⊕ SSRC·2^64 ⊕ index·2^16)
    * https://www.rfc-editor.org/rfc/rfc3711#section-4.2 (HMAC-SHA1 over header ‖ payload ‖ ROC, 80 bits)
    */
-  private ctr(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): Buffer {
+  private ctr(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): SrtpParts {
     const iv = ctrIv(this.iv, this.keys.salt, ssrc, seq, roc);
     const enc = createCipheriv('aes-128-ctr', this.keys.key, iv).update(payload);
     this.roc.writeUInt32BE(roc >>> 0, 0);
     const tag = createHmac('sha1', this.keys.authKey!).update(header).update(enc).update(this.roc).digest();
-    const out = Buffer.allocUnsafe(header.length + enc.length + 10);
-    header.copy(out, 0);
-    enc.copy(out, header.length);
-    tag.copy(out, header.length + enc.length, 0, 10);
-    return out;
+    return [header, enc, tag.subarray(0, 10)];
   }
 
   /** https://www.rfc-editor.org/rfc/rfc7714#section-8.1 (IV = (0 ‖ SSRC ‖ ROC ‖ SEQ) ⊕ salt; AAD = header) */
-  private gcm(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): Buffer {
-    const iv = gcmIv(this.iv, this.keys.salt, ssrc, seq, roc);
-    const c = createCipheriv('aes-128-gcm', this.keys.key, iv);
+  private gcm(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): SrtpParts {
+    const c = createCipheriv('aes-128-gcm', this.keys.key, gcmIv(this.iv12, this.keys.salt, ssrc, seq, roc));
     c.setAAD(header);
     const enc = c.update(payload);
     c.final();
-    const tag = c.getAuthTag();
-    const out = Buffer.allocUnsafe(header.length + enc.length + 16);
-    header.copy(out, 0);
-    enc.copy(out, header.length);
-    tag.copy(out, header.length + enc.length);
-    return out;
+    return [header, enc, c.getAuthTag()];
   }
 }
+
+/** An SRTP packet as header, encrypted payload and authentication tag, in wire order. */
+export type SrtpParts = readonly [Buffer, Buffer, Buffer];
 
 /** https://www.rfc-editor.org/rfc/rfc3711#section-4.1.1: IV = salt·2^16 ⊕ SSRC·2^64 ⊕ index·2^16, written into `iv` (16 bytes). */
 export function ctrIv(iv: Buffer, salt: Buffer, ssrc: number, seq: number, roc: number): Buffer {
@@ -82,10 +78,10 @@ export function ctrIv(iv: Buffer, salt: Buffer, ssrc: number, seq: number, roc: 
   return iv;
 }
 
-/** https://www.rfc-editor.org/rfc/rfc7714#section-8.1: IV = (00 ‖ SSRC ‖ ROC ‖ SEQ) ⊕ salt, 12 bytes of `iv`. */
+/** https://www.rfc-editor.org/rfc/rfc7714#section-8.1: IV = (00 ‖ SSRC ‖ ROC ‖ SEQ) ⊕ salt, into the first 12 bytes of `iv` (returned; a 12-byte `iv` avoids a view per call). */
 export function gcmIv(iv: Buffer, salt: Buffer, ssrc: number, seq: number, roc: number): Buffer {
-  const out = iv.subarray(0, 12);
-  out.fill(0);
+  const out = iv.length === 12 ? iv : iv.subarray(0, 12);
+  out.writeUInt16BE(0, 0);
   out.writeUInt32BE(ssrc >>> 0, 2);
   out.writeUInt32BE(roc >>> 0, 6);
   out.writeUInt16BE(seq, 10);

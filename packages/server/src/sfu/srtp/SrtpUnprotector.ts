@@ -17,6 +17,7 @@ interface RocState {
  */
 export class SrtpUnprotector {
   private readonly iv = Buffer.alloc(16);
+  private readonly iv12 = Buffer.alloc(12);
   private readonly rocBuf = Buffer.alloc(4);
   private readonly states = new Map<number, RocState>();
   readonly tagLength: number;
@@ -62,7 +63,7 @@ export class SrtpUnprotector {
 
   /** https://www.rfc-editor.org/rfc/rfc7714#section-8 (AAD = header, 16-byte tag after the ciphertext). */
   private gcm(packet: Buffer, headerLength: number, end: number, ssrc: number, seq: number, roc: number): Buffer | null {
-    const d = createDecipheriv('aes-128-gcm', this.keys.key, gcmIv(this.iv, this.keys.salt, ssrc, seq, roc));
+    const d = createDecipheriv('aes-128-gcm', this.keys.key, gcmIv(this.iv12, this.keys.salt, ssrc, seq, roc));
     d.setAAD(packet.subarray(0, headerLength));
     d.setAuthTag(packet.subarray(end));
     const plain = d.update(packet.subarray(headerLength, end));

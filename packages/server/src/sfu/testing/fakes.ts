@@ -33,7 +33,7 @@ export interface FakeTransceiver {
   receiver: SrtpSession;
 }
 
-export function fakeTransceiver(opts: { profile?: number; ssrc?: number; rtx?: { pt: number; ssrc: number }; send: (packet: Buffer) => void }): FakeTransceiver {
+export function fakeTransceiver(opts: { profile?: number; ssrc?: number; rtx?: { pt: number; ssrc: number }; send: (packet: Buffer) => void; sendParts?: (parts: readonly Buffer[]) => void }): FakeTransceiver {
   const profile = opts.profile ?? 1;
   const saltLen = profile === 7 ? 12 : 14;
   const k = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(saltLen), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(saltLen) };
@@ -42,7 +42,8 @@ export function fakeTransceiver(opts: { profile?: number; ssrc?: number; rtx?: {
     keys: { localMasterKey: k.remoteMasterKey, localMasterSalt: k.remoteMasterSalt, remoteMasterKey: k.localMasterKey, remoteMasterSalt: k.localMasterSalt },
     profile,
   });
-  const socket = { send: (b: Buffer) => opts.send(b) };
+  // The sender hands the socket an SRTP packet as parts (one gathering sendmsg).
+  const socket = { send: (parts: readonly Buffer[]) => (opts.sendParts ? opts.sendParts(parts) : opts.send(Buffer.concat(parts))) };
   return {
     mid: '1',
     headerExtensions: [
