@@ -54,6 +54,13 @@ describe.runIf(new PocketSphinxEngine().available() && hasFlite)('live captions'
     expect(r).toBeGreaterThanOrEqual(0.6);
     expect(final.at - ended).toBeLessThan(3000);
 
+    // Someone who joins now gets the line said before they came, attributed, for their transcript.
+    const late = await Bot.join(server.url, await createUser(server.url, 'caplate'), meeting.id, { video: false, audio: false });
+    bots.push(late);
+    const history = await late.session.captionHistory();
+    expect(history.map((l) => [l.participantId, l.text])).toContainEqual([speakerId, final.text]);
+    expect(history.find((l) => l.text === final.text)?.name).toBe(speaker.session.self!.displayName);
+
     // Opted out: nothing for this speaker, and everyone can show "captions off for this speaker".
     await speaker.session.setCaptionsOptOut(true);
     await eventually(() => listener.session.participants.get(speakerId)?.captionsOff === true, 5_000, 'opt-out visible');
@@ -83,6 +90,7 @@ describe.runIf(new PocketSphinxEngine().available() && hasFlite)('live captions'
 
     await host.session.setCaptions(false);
     await eventually(() => listener.session.room?.captions === null, 5_000, 'captions off');
+    expect(await late.session.captionHistory()).toEqual([]); // off: nothing to catch up on
     expect((await get(listenerUser.token, 'txt')).status).toBe(404);
 
     // The transcript outlives the room: after the meeting ends the host still downloads it.

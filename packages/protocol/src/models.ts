@@ -31,6 +31,10 @@ export const participantSchema = z.object({
 });
 export type Participant = z.infer<typeof participantSchema>;
 
+/** A final caption line as said: who (the name then, so it survives them leaving), what, when (ms). */
+export const captionHistoryLineSchema = z.object({ participantId: z.string(), name: z.string(), text: z.string(), at: z.number() });
+export type CaptionHistoryLine = z.infer<typeof captionHistoryLineSchema>;
+
 export const roomKindSchema = z.enum(['meeting', 'call', 'space']);
 export type RoomKind = z.infer<typeof roomKindSchema>;
 

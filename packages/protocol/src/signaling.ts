@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorBodySchema } from './errors.ts';
 import { meetingCodeSchema, meetingIdSchema } from './http.ts';
 import {
+  captionHistoryLineSchema,
   chatMessageSchema,
   consumerInfoSchema,
   participantSchema,
@@ -144,6 +145,8 @@ export const requestSchemas = {
   },
   /** Do not caption me (my line shows "captions off for this speaker"). */
   setCaptionsOptOut: { data: z.strictObject({ optOut: z.boolean() }), result: empty },
+  /** Final caption lines said since captions went on (the latest 200), for a late joiner's transcript. */
+  captionHistory: { data: empty, result: z.object({ lines: z.array(captionHistoryLineSchema) }) },
 
   // ---- Inbox: one per signed-in device, for messages and calls (not tied to a meeting) ----
   /** Register this connection as one of the user's devices: it receives messages and rings. */

@@ -1,5 +1,6 @@
 import {
   ConveneError,
+  type CaptionHistoryLine,
   type ChatMessage,
   type Notification,
   type Participant,
@@ -649,6 +650,10 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
   /** Hosts and co-hosts: start or stop recording (everyone sees `room.recording`). */
   async setRecording(recording: boolean): Promise<void> {
     await this.sig.request('setRecording', { recording });
+  }
+  /** Final caption lines said since captions went on (the latest 200), oldest first: for a late joiner's transcript. */
+  async captionHistory(): Promise<CaptionHistoryLine[]> {
+    return (await this.sig.request('captionHistory', {})).lines;
   }
   /** Opt out of being captioned (or back in). */
   async setCaptionsOptOut(optOut: boolean): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyCaption, emptyCaptions, expireLines, FINAL_TTL_MS, isTyping, OVERLAY_LINES, transcriptUrl, type CaptionEvent } from './captions.ts';
+import { applyCaption, emptyCaptions, expireLines, FINAL_TTL_MS, isTyping, mergeHistory, OVERLAY_LINES, transcriptUrl, type CaptionEvent } from './captions.ts';
 
 const ev = (participantId: string, kind: 'partial' | 'final', text: string, at = 1000): CaptionEvent => ({ participantId, kind, text, at });
 
@@ -40,6 +40,20 @@ describe('captions', () => {
     expect(expireLines(s, FINAL_TTL_MS - 1).lines).toHaveLength(1);
     expect(expireLines(s, FINAL_TTL_MS).lines).toHaveLength(0);
     expect(expireLines(s, FINAL_TTL_MS).transcript).toHaveLength(1);
+  });
+
+  it('earlier lines from the history go before live ones in time order, once, and never to the overlay', () => {
+    let s = applyCaption(emptyCaptions(), ev('b', 'final', 'live line', 3000), 'Bo', 0);
+    const history = [
+      { participantId: 'a', name: 'Ada (left)', text: 'first', at: 1000 },
+      { participantId: 'b', name: 'Bo', text: 'live line', at: 3000 },
+      { participantId: 'a', name: 'Ada (left)', text: 'second', at: 2000 },
+    ];
+    s = mergeHistory(s, history);
+    expect(s.transcript.map((l) => [l.name, l.text])).toEqual([['Ada (left)', 'first'], ['Ada (left)', 'second'], ['Bo', 'live line']]);
+    expect(s.lines.map((l) => l.text)).toEqual(['live line']);
+    expect(new Set(s.transcript.map((l) => l.id)).size).toBe(3);
+    expect(mergeHistory(s, history)).toBe(s); // fetched again (captions back on): nothing new
   });
 
   it('builds transcript URLs and recognises typing targets', () => {

@@ -63,6 +63,25 @@ export function applyCaption(state: CaptionState, ev: CaptionEvent, name: string
   return { lines, transcript, nextId };
 }
 
+/**
+ * Adds earlier final lines (said before I joined, from the server's caption history) to the
+ * transcript, in time order, without duplicating lines I already received live. They never show
+ * in the overlay.
+ */
+export function mergeHistory(state: CaptionState, history: readonly { participantId: string; name: string; text: string; at: number }[]): CaptionState {
+  const key = (l: { participantId: string; at: number; text: string }) => `${l.participantId}\n${l.at}\n${l.text}`;
+  const have = new Set(state.transcript.map(key));
+  let nextId = state.nextId;
+  const earlier: CaptionLine[] = [];
+  for (const h of history) {
+    if (have.has(key(h)) || !h.text.trim()) continue;
+    earlier.push({ id: nextId++, participantId: h.participantId, name: h.name, text: h.text, final: true, at: h.at, receivedAt: 0 });
+  }
+  if (earlier.length === 0) return state;
+  const transcript = [...earlier, ...state.transcript].sort((a, b) => a.at - b.at).slice(-TRANSCRIPT_MAX);
+  return { ...state, transcript, nextId };
+}
+
 /** Drops overlay lines that have been on screen long enough. */
 export function expireLines(state: CaptionState, now: number): CaptionState {
   const lines = state.lines.filter((l) => now - l.receivedAt < (l.final ? FINAL_TTL_MS : PARTIAL_TTL_MS));

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MeetingSession } from '@convene/sdk';
 import { errorText } from '../app/api.ts';
 import { t } from '../i18n/index.ts';
-import { applyCaption, CAPTION_LANGUAGES, emptyCaptions, expireLines, isTyping, type CaptionState } from './captions.ts';
+import { applyCaption, CAPTION_LANGUAGES, emptyCaptions, expireLines, isTyping, mergeHistory, type CaptionState } from './captions.ts';
 
 export interface Captions {
   /** Room captions on (in `language`). */
@@ -69,6 +69,20 @@ export function useCaptions(session: MeetingSession, notify: (text: string) => v
       }),
     [session],
   );
+
+  // Joining while captions are on (or seeing them turned on): fetch what was said before, so the
+  // transcript panel starts from when captions went on rather than from when I arrived.
+  useEffect(() => {
+    if (!on) return;
+    let live = true;
+    session.captionHistory().then(
+      (lines) => live && setState((s) => mergeHistory(s, lines)),
+      () => undefined, // an older server or a dropped socket: the live lines still come
+    );
+    return () => {
+      live = false;
+    };
+  }, [session, on]);
 
   // Lines leave the overlay after a while.
   useEffect(() => {

@@ -1,6 +1,7 @@
 import { Decoder } from '@evan/opus';
 import type { Notification } from '@convene/protocol';
 import type { CaptionEngine, CaptionStream } from './engine.ts';
+import type { CaptionHistoryLine } from '@convene/protocol';
 import type { TranscriptLine } from './transcript.ts';
 
 interface Speaker {
@@ -17,6 +18,9 @@ export interface CaptionHost {
   final(line: TranscriptLine): void;
 }
 
+/** A late joiner's transcript panel gets at most this many earlier lines (the host's download has all). */
+const HISTORY_LINES = 200;
+
 /**
  * Live captions of one room: each microphone's Opus packets (from the SFU's caption tap) are
  * decoded straight to 16 kHz mono (the Opus decoder resamples) and streamed into one engine
@@ -26,6 +30,8 @@ export interface CaptionHost {
 export class RoomCaptions {
   readonly startedAt = Date.now();
   private readonly speakers = new Map<string, Speaker>();
+  /** The latest final lines since captions went on, for people who join later. */
+  private readonly recent: CaptionHistoryLine[] = [];
   /** Audio samples the engines dropped because they fell behind (reported in /metrics). */
   droppedSamples = 0;
 
@@ -34,6 +40,11 @@ export class RoomCaptions {
     private readonly engine: CaptionEngine,
     readonly language: string,
   ) {}
+
+  /** Final lines since captions went on (the latest HISTORY_LINES), oldest first. */
+  history(): readonly CaptionHistoryLine[] {
+    return this.recent;
+  }
 
   packet(participantId: string, payload: Uint8Array): void {
     if (this.host.captionable(participantId) === null) return;
@@ -45,7 +56,11 @@ export class RoomCaptions {
         const who = this.host.captionable(participantId);
         if (who === null) return;
         this.host.broadcast({ method: 'caption', data: { participantId, kind: e.kind, text: e.text, at: e.at } });
-        if (e.kind === 'final' && e.text) this.host.final({ userId: who.userId, name: who.name, at: e.at, text: e.text, sessionStartedAt: this.startedAt });
+        if (e.kind === 'final' && e.text) {
+          this.host.final({ userId: who.userId, name: who.name, at: e.at, text: e.text, sessionStartedAt: this.startedAt });
+          this.recent.push({ participantId, name: who.name, text: e.text, at: e.at });
+          if (this.recent.length > HISTORY_LINES) this.recent.shift();
+        }
       });
       this.speakers.set(participantId, s);
     }

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ConveneError, type Notification, type Participant, type RoomState, type Source } from '@convene/protocol';
+import { ConveneError, type CaptionHistoryLine, type Notification, type Participant, type RoomState, type Source } from '@convene/protocol';
 import type { MeetingRecord, UserRecord } from '../services.ts';
 import type { SfuPool } from '../sfu/SfuPool.ts';
 import type { WorkerEvent } from '../sfu/worker/messages.ts';
@@ -327,6 +327,11 @@ export class Room {
   // ---- host controls (permission checks happen in the signalling layer) ----
 
   /** Turn live captions on (in `language`) or off; the SFU's caption tap follows. */
+  /** Final caption lines since captions went on in this room (none while they are off). */
+  captionHistory(): readonly CaptionHistoryLine[] {
+    return this.captions?.history() ?? [];
+  }
+
   async setCaptions(enabled: boolean, language: string): Promise<void> {
     const engine = this.opts.captionEngine;
     if (enabled) {

@@ -205,6 +205,9 @@ export const handlers: Handlers = {
     room.setCaptionsOptOut(me, d.optOut);
     return ok;
   },
+  async captionHistory(s) {
+    return { lines: [...joined(s).room.captionHistory()] };
+  },
   async inboxAttach(s, _d, ctx) {
     s.deviceId ??= ctx.hub.attach(s.user.id, s.link);
     return { deviceId: s.deviceId };
