@@ -18,7 +18,7 @@ import { Connection } from 'werift';
  *    peer has a candidate or its first check has arrived (werift keeps such early checks and
  *    turns them into a pair when `connect()` runs), for at most PEER_CHECK_WAIT_MS.
  */
-export const PEER_CHECK_WAIT_MS = 15_000;
+const PEER_CHECK_WAIT_MS = 15_000;
 
 interface PatchedConnection {
   stunServer: unknown;
