@@ -51,7 +51,7 @@ export async function launchFirefox(size = { width: 1280, height: 800 }): Promis
       // Puppeteer 25's setViewport also sends emulation.setScreenOrientationOverride, which
       // Firefox 140 does not know: size the headless window instead.
       defaultViewport: null,
-      env: { ...process.env, PULSE_SERVER: pulse.server, MOZ_HEADLESS_WIDTH: String(size.width), MOZ_HEADLESS_HEIGHT: String(size.height) },
+      env: { ...process.env, ...pulse.clientEnv, MOZ_HEADLESS_WIDTH: String(size.width), MOZ_HEADLESS_HEIGHT: String(size.height) },
       extraPrefsFirefox: PREFS,
     });
     return {
@@ -67,13 +67,17 @@ export async function launchFirefox(size = { width: 1280, height: 800 }): Promis
   }
 }
 
-/** A PulseAudio server of our own (its socket, cookie and state in a temp dir) with one null sink. */
-async function startPulse(): Promise<{ server: string; stop(): Promise<void> }> {
+/**
+ * A PulseAudio server of our own with one null sink; its socket, cookie and state, and those of
+ * its client (Firefox), live in a temp dir, not in $HOME. Should the test process die without
+ * stopping it, it exits by itself two minutes after its last client.
+ */
+async function startPulse(): Promise<{ clientEnv: Record<string, string>; stop(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convene-pulse-'));
   const socket = path.join(dir, 'native');
   const child: ChildProcess = spawn(
     'pulseaudio',
-    ['-n', '--daemonize=no', '--exit-idle-time=-1', '--use-pid-file=no', '--disable-shm=yes', '--load=module-null-sink sink_name=convene_null', `--load=module-native-protocol-unix auth-anonymous=1 socket=${socket}`],
+    ['-n', '--daemonize=no', '--exit-idle-time=120', '--use-pid-file=no', '--disable-shm=yes', '--load=module-null-sink sink_name=convene_null', `--load=module-native-protocol-unix auth-anonymous=1 socket=${socket}`],
     { env: { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir, XDG_CONFIG_HOME: dir }, stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -92,7 +96,7 @@ async function startPulse(): Promise<{ server: string; stop(): Promise<void> }> 
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { server: `unix:${socket}`, stop };
+  return { clientEnv: { PULSE_SERVER: `unix:${socket}`, PULSE_COOKIE: path.join(dir, 'cookie'), XDG_RUNTIME_DIR: dir }, stop };
 }
 
 export async function newFirefoxPage(browser: Browser, url: string): Promise<Page> {
