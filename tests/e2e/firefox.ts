@@ -31,7 +31,9 @@ const PREFS = {
   // Autoplay of audible media and of Web Audio allowed (0 = allow; 0 = sticky activation policy).
   'media.autoplay.default': 0,
   'media.autoplay.blocking_policy': 0,
-  // The test server listens on 127.0.0.1 only; Firefox leaves loopback out of ICE by default.
+  // Loopback ICE candidates too (off by default). Not needed where the machine has another
+  // interface (here Firefox pairs its eth0 address with the SFU's); needed where it has none.
+  // Host candidates stay mDNS-obfuscated, as for real users: the SFU learns them from checks.
   'media.peerconnection.ice.loopback': true,
 };
 
