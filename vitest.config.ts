@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Three layers of the pyramid, each its own project:
 //   unit         *.test.ts        pure logic, no sockets
 //   integration  *.int.test.ts    real server on port 0, real WebRTC peers in Node
-//   e2e          *.e2e.test.ts    real Chromium with fake camera/microphone
+//   e2e          *.e2e.test.ts    real Chromium (and Firefox ESR) with fake camera/microphone
 const exclude = ['**/node_modules/**', '**/dist/**'];
 export default defineConfig({
   test: {

@@ -3,16 +3,22 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { RunningServer } from '@convene/server';
 import { testServer } from '../support/server.ts';
+import { inboundTotals, mixLevels, type InboundTotals } from './pageProbes.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve('artifacts/e2e');
 export const WEB_DIST = path.resolve('apps/web/dist');
 
-/** The real server serving the built web app (port 0, in-memory data), and Debian's Chromium. */
-export async function startE2e(extra: Record<string, string> = {}): Promise<{ server: RunningServer; browser: Browser }> {
+/** The real server serving the built web app (port 0, in-memory data). */
+export async function startWebServer(extra: Record<string, string> = {}): Promise<RunningServer> {
   if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('build the web app first (npm run build)');
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const server = await testServer({ WEB_DIST, ...extra });
+  return testServer({ WEB_DIST, ...extra });
+}
+
+/** startWebServer(), and Debian's Chromium. */
+export async function startE2e(extra: Record<string, string> = {}): Promise<{ server: RunningServer; browser: Browser }> {
+  const server = await startWebServer(extra);
   return { server, browser: await launch() };
 }
 
@@ -30,17 +36,20 @@ const ARGS = [
   '--no-first-run',
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
 ];
+const AUTOPLAY = 'no-user-gesture-required';
 
-/** Debian's Chromium, headless, with a fake camera (test pattern) and microphone (beep). */
-export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+/**
+ * Debian's Chromium, headless, with a fake camera (test pattern) and microphone (beep). Media
+ * may play without a user gesture unless `autoplayPolicy` says otherwise (see withoutGesture()).
+ */
+export function launch(autoplayPolicy = AUTOPLAY): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, `--autoplay-policy=${autoplayPolicy}`] });
 }
 
 /** Like launch(), but the fake microphone plays `wav` (looped) instead of the beep. */
 export function launchWithAudioFile(wav: string): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, `--use-file-for-fake-audio-capture=${wav}`] });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, `--autoplay-policy=${AUTOPLAY}`, `--use-file-for-fake-audio-capture=${wav}`] });
 }
 
 export async function newUserPage(browser: Browser, baseUrl: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -63,22 +72,8 @@ export async function signUp(page: Page, handle: string, displayName: string): P
 }
 
 /** Inbound RTP totals on the page's receiving peer connection. */
-export function inboundStats(page: Page): Promise<{ framesDecoded: number; audioEnergy: number; videoWidth: number }> {
-  return page.evaluate(async () => {
-    const pc = window.__convene?.session.peerConnections.recv;
-    const out = { framesDecoded: 0, audioEnergy: 0, videoWidth: 0 };
-    if (!pc) return out;
-    const stats = await pc.getStats();
-    stats.forEach((s: { type: string; kind?: string; framesDecoded?: number; totalAudioEnergy?: number; frameWidth?: number }) => {
-      if (s.type !== 'inbound-rtp') return;
-      if (s.kind === 'video') {
-        out.framesDecoded += s.framesDecoded ?? 0;
-        out.videoWidth = Math.max(out.videoWidth, s.frameWidth ?? 0);
-      }
-      if (s.kind === 'audio') out.audioEnergy += s.totalAudioEnergy ?? 0;
-    });
-    return out;
-  });
+export function inboundStats(page: Page): Promise<InboundTotals> {
+  return page.evaluate(inboundTotals);
 }
 
 /** Signs in to an existing account from the sign-in form (a second device of the same person). */
@@ -118,9 +113,22 @@ export function getUserMediaLog(page: Page): Promise<{ calls: string[]; live: st
 
 /** Spatial audio on the page: left/right level (dB) of the final mix at each frequency, and the voices. */
 export function spatialLevels(page: Page, freqs: number[]) {
-  return page.evaluate((f) => {
-    const hook = window.__conveneSpatial;
-    if (!hook) throw new Error('no spatial audio hook on the page');
-    return hook.levels(f);
-  }, freqs);
+  return page.evaluate(mixLevels, freqs);
+}
+
+/**
+ * Evaluates `fn(arg)` in the page the way page code runs, without a user gesture. Playwright's
+ * page.evaluate() and its locators (waitFor, click…) evaluate with CDP `userGesture: true`, which
+ * gives the page user activation, so a test of autoplay rules must not touch the page through them
+ * before its first real click. Values are returned as JSON (±Infinity become null).
+ */
+export async function withoutGesture<A, R>(context: BrowserContext, page: Page, fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+  const cdp = await context.newCDPSession(page);
+  try {
+    const r = await cdp.send('Runtime.evaluate', { expression: `(${fn.toString()})(${JSON.stringify(arg)})`, awaitPromise: true, returnByValue: true });
+    if (r.exceptionDetails) throw new Error(`in page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+    return r.result.value as R;
+  } finally {
+    await cdp.detach();
+  }
 }

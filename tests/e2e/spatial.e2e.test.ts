@@ -1,20 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '@convene/server';
-import { Bot, createUser } from '../support/bots.ts';
-import { testServer } from '../support/server.ts';
-import { launch, newUserPage, signUp, spatialLevels } from './browser.ts';
-
-const ARTIFACTS = path.resolve('artifacts/e2e');
-const WEB_DIST = path.resolve('apps/web/dist');
-// Tones where an HRTF already has a clear level difference between the ears (below ~400 Hz it
-// lateralises mostly by time difference, which a level meter does not see).
-const LOW = 500;
-const HIGH = 1500;
-
-type Levels = Awaited<ReturnType<typeof spatialLevels>>;
+import type { Bot } from '../support/bots.ts';
+import { newUserPage, shot, signUp, spatialLevels, startE2e } from './browser.ts';
+import { HIGH, LOW, audible, fmtLevels as fmt, joinToneBots, untilLevels, type Levels } from './spatialChecks.ts';
 
 describe('spatial audio in real Chromium', () => {
   let server: RunningServer;
@@ -22,10 +11,7 @@ describe('spatial audio in real Chromium', () => {
   const bots: Bot[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('build the web app first (npm run build)');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    server = await testServer({ WEB_DIST });
-    browser = await launch();
+    ({ server, browser } = await startE2e());
   });
   afterAll(async () => {
     for (const b of bots) await b.close().catch(() => undefined);
@@ -33,7 +19,6 @@ describe('spatial audio in real Chromium', () => {
     await server?.close();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
   const centreX = async (page: Page, id: string) => {
     const box = await page.locator(`[data-testid="tile"][data-participant-id="${id}"]`).first().boundingBox();
     if (!box) throw new Error(`no tile for ${id}`);
@@ -59,9 +44,7 @@ describe('spatial audio in real Chromium', () => {
     const meetingId = new URL(host.page.url()).pathname.split('/').pop()!;
 
     // Two Node participants with camera and a tone each.
-    for (const frequency of [LOW, HIGH]) {
-      bots.push(await Bot.join(server.url, await createUser(server.url, 'tone'), meetingId, { audio: { frequency }, video: { width: 320, height: 180, fps: 10 } }));
-    }
+    bots.push(...(await joinToneBots(server.url, meetingId)));
     const [lowId, highId] = bots.map((b) => b.session.self!.id) as [string, string];
     await expect.poll(() => host.page.getByTestId('tile').count(), { timeout: 10_000 }).toBe(3);
     await expect.poll(() => host.page.getByTestId('remote-audio').count(), { timeout: 10_000 }).toBe(2);
@@ -71,20 +54,7 @@ describe('spatial audio in real Chromium', () => {
     const [leftF, rightF] = lowLeft ? [LOW, HIGH] : [HIGH, LOW];
     const [iL, iR] = lowLeft ? [0, 1] : [1, 0];
     const read = () => spatialLevels(host.page, [LOW, HIGH]);
-    const fmt = (l: Levels) => `${l.mode} ${l.state} L=[${l.left.map((x) => x.toFixed(1)).join(', ')}] R=[${l.right.map((x) => x.toFixed(1)).join(', ')}] voices=${JSON.stringify(l.voices)}`;
-    const audible = (l: Levels) => [...l.left, ...l.right].every((x) => x > -70);
-    /** Polls until `ok(levels)` holds on three readings in a row (glides and meters settled); returns the last. */
-    const until = async (what: string, ok: (l: Levels) => boolean, ms = 10_000): Promise<Levels> => {
-      const end = Date.now() + ms;
-      let streak = 0;
-      for (;;) {
-        const last = await read();
-        streak = ok(last) ? streak + 1 : 0;
-        if (streak >= 3) return last;
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${fmt(last)}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    };
+    const until = (what: string, ok: (l: Levels) => boolean) => untilLevels(read, what, ok);
 
     // Headphones: each tone is clearly louder on its own side, both still audible on both.
     await setMode(host.page, 'headphones');

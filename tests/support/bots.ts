@@ -38,6 +38,8 @@ export interface BotOptions {
   recordFrames?: boolean;
   /** Rewrites the SDP offers of the receiving connection before the SDK sees them (network tests). */
   rewriteSubscribeSdp?: (sdp: string) => string;
+  /** Rewrites the SDP this participant sends (its publish offers, its subscribe answers) before the server sees it. */
+  rewriteSentSdp?: (method: 'publish' | 'subscribeAnswer', sdp: string) => string;
   /** 'relay': media only through the TURN relay the server offers. */
   iceTransportPolicy?: RTCIceTransportPolicy;
 }
@@ -79,11 +81,12 @@ export class Bot {
         const ws = new WebSocket(url, { headers: { authorization: `Bearer ${user.token}` } });
         if (opts.recordFrames) ws.on('message', (d) => received.push(String(d)));
         const rewrite = opts.rewriteSubscribeSdp;
-        if (!rewrite) return ws as never;
+        const rewriteSent = opts.rewriteSentSdp;
+        if (!rewrite && !rewriteSent) return ws as never;
         // Intercept responses that carry a subscribe offer ({ sdp, consumers }).
         return new Proxy(ws, {
           set(target, prop, value: unknown) {
-            if (prop === 'onmessage' && typeof value === 'function') {
+            if (rewrite && prop === 'onmessage' && typeof value === 'function') {
               const handler = value as (ev: { data: unknown }) => void;
               (target as unknown as Record<string, unknown>).onmessage = (ev: { data: unknown }) => {
                 const f = JSON.parse(String(ev.data)) as { data?: { sdp?: string; consumers?: unknown } };
@@ -96,15 +99,16 @@ export class Bot {
           },
           get(target, prop) {
             if (prop === 'send') {
-              // Our answers then carry no candidates: the server only learns the relay's address.
               return (text: string) => {
                 const f = JSON.parse(text) as { method?: string; data?: { sdp?: string } };
-                if (f.method === 'subscribeAnswer' && f.data?.sdp) {
+                // Rewritten offers: our answers then carry no candidates, so the server only learns the relay's address.
+                if (rewrite && f.method === 'subscribeAnswer' && f.data?.sdp) {
                   f.data.sdp = f.data.sdp
                     .split('\r\n')
                     .filter((l) => !l.startsWith('a=candidate:'))
                     .join('\r\n');
                 }
+                if (rewriteSent && (f.method === 'publish' || f.method === 'subscribeAnswer') && f.data?.sdp) f.data.sdp = rewriteSent(f.method, f.data.sdp);
                 target.send(JSON.stringify(f));
               };
             }

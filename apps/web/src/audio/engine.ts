@@ -4,11 +4,14 @@
  *
  *   MediaStreamAudioSourceNode → GainNode (fades) → PannerNode → master GainNode → destination
  *
- * Every remote track also plays through its own <audio> element (AudioSink): Chromium only feeds
- * a remote WebRTC stream to Web Audio while a media element plays it. The element is muted only
- * while the context runs and the track is routed through it; when spatial audio is off, or the
- * context is suspended (autoplay rules, Safari "interrupted"), the element is unmuted and plays as
- * before. A suspended context is resumed on the first click, tap or key press.
+ * Every remote track also plays through its own <audio> element (AudioSink), which the engine
+ * starts: some engines only feed a remote WebRTC stream to Web Audio while a media element plays
+ * it. The element is muted only while the context runs and the track is routed through it; when
+ * spatial audio is off, or the context is suspended (autoplay rules, Safari "interrupted", no
+ * output device), the element is unmuted and plays as before. Autoplay rules can refuse either:
+ * Chromium with `--autoplay-policy=user-gesture-required` lets the context run but rejects an
+ * unmuted element's play() until the page has had a gesture. Whatever was refused (a suspended
+ * context, a paused element) is retried on the first click, tap or key press, until it plays.
  *
  * Positions move with setTargetAtTime on positionX/Y/Z (a short JS tween of setPosition where
  * those AudioParams are missing), so layout changes glide instead of jumping.
@@ -54,6 +57,9 @@ declare global {
   }
 }
 
+/** An element that should play but does not (one whose track has ended has nothing to play). */
+const paused = (v: Voice): boolean => v.element.paused && v.track.readyState !== 'ended';
+
 type LegacyPanner = PannerNode & { setPosition?: (x: number, y: number, z: number) => void };
 
 function audioContextClass(): typeof AudioContext | undefined {
@@ -79,11 +85,12 @@ export class SpatialAudioEngine {
     });
   }
 
-  /** Plays `track` of `participantId` through `element` (already playing it); returns detach. */
+  /** Plays `track` of `participantId` through `element` (its srcObject already set); returns detach. */
   attach(participantId: string, track: MediaStreamTrack, element: HTMLAudioElement): () => void {
     const v: Voice = { participantId, track, element, source: null, gain: null, panner: null, routed: false, azimuth: null, tween: null };
     this.voices.add(v);
     this.update();
+    this.play(element);
     return () => {
       this.voices.delete(v);
       this.teardown(v);
@@ -162,19 +169,40 @@ export class SpatialAudioEngine {
   /** Autoplay rules: resume now if allowed, else on the first user gesture. */
   private resumeSoon(ctx: AudioContext): void {
     void ctx.resume().catch(() => undefined);
+    this.armUnlock();
+  }
+
+  /** Starts a paused element; if autoplay rules refuse, tries again on the first user gesture. */
+  private play(element: HTMLAudioElement): void {
+    if (!element.paused) return;
+    element.play().catch(() => this.armUnlock());
+  }
+
+  /** Something autoplay rules hold back: a context that should run, or an element that is paused. */
+  private get held(): boolean {
+    const ctx = this.ctx;
+    return (this.wanted && !!ctx && ctx.state !== 'running') || [...this.voices].some(paused);
+  }
+
+  /**
+   * On every click, tap or key press until nothing is held back: resume the context and start
+   * the paused elements (a gesture is what autoplay rules wait for).
+   */
+  private armUnlock(): void {
     if (this.unlock) return;
+    const types = ['pointerdown', 'keydown', 'touchend'] as const;
     const unlock = () => {
-      void ctx.resume().then(
-        () => {
-          if (ctx.state !== 'running') return;
-          for (const type of ['pointerdown', 'keydown', 'touchend'] as const) window.removeEventListener(type, unlock, true);
-          this.unlock = null;
-        },
-        () => undefined,
-      );
+      const ctx = this.ctx;
+      const tries = [...this.voices].filter(paused).map((v) => v.element.play());
+      if (ctx && this.wanted && ctx.state !== 'running') tries.push(ctx.resume());
+      void Promise.allSettled(tries).then(() => {
+        if (this.held || this.unlock !== unlock) return;
+        for (const type of types) window.removeEventListener(type, unlock, true);
+        this.unlock = null;
+      });
     };
     this.unlock = unlock;
-    for (const type of ['pointerdown', 'keydown', 'touchend'] as const) window.addEventListener(type, unlock, true);
+    for (const type of types) window.addEventListener(type, unlock, true);
   }
 
   private build(ctx: AudioContext, v: Voice): void {

@@ -48,9 +48,10 @@ export function VideoView(props: { track: MediaStreamTrack | null; mirror?: bool
 }
 
 /**
- * Plays one remote audio track (video elements stay muted; audio goes through these). With
- * spatial audio on, the engine routes the track through Web Audio and mutes this element while it
- * does; the element keeps playing either way (Chromium needs that for Web Audio to get samples).
+ * Plays one remote audio track (video elements stay muted; audio goes through these). The spatial
+ * audio engine starts the element (again on the first gesture if autoplay rules refuse), and with
+ * spatial audio on routes the track through Web Audio and mutes this element while it does; the
+ * element keeps playing either way (some engines only give Web Audio samples while it does).
  */
 export function AudioSink({ track, participantId }: { track: MediaStreamTrack; participantId: string }) {
   const ref = useRef<HTMLAudioElement>(null);
@@ -58,7 +59,6 @@ export function AudioSink({ track, participantId }: { track: MediaStreamTrack; p
     const a = ref.current;
     if (!a) return;
     a.srcObject = new MediaStream([track]);
-    void a.play().catch(() => undefined);
     return spatialAudio().attach(participantId, track, a);
   }, [track, participantId]);
   return <audio ref={ref} autoplay data-testid="remote-audio" data-participant-id={participantId} />;

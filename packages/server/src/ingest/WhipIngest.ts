@@ -4,6 +4,7 @@ import type { ClientLink, Member } from '../rooms/Member.ts';
 import type { Room } from '../rooms/Room.ts';
 import type { LiveRooms } from '../rooms/RoomRegistry.ts';
 import type { MeetingService } from '../services.ts';
+import { normalizeClientSdp } from '../sfu/clientSdp.ts';
 import type { SfuPool } from '../sfu/SfuPool.ts';
 import { randomToken } from '../support/ids.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -33,7 +34,8 @@ export class WhipIngest {
     private readonly log: Logger,
   ) {}
 
-  async publish(meetingId: string, key: string, offer: string): Promise<{ resourceId: string; answer: string }> {
+  async publish(meetingId: string, key: string, clientOffer: string): Promise<{ resourceId: string; answer: string }> {
+    const offer = normalizeClientSdp(clientOffer);
     const meeting = await this.meetings.get(meetingId);
     const user = meeting && !meeting.endedAt ? await this.keys.resolve(meetingId, key) : null;
     // Unknown meeting, ended meeting, wrong key: one answer.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import sdpTransform from 'sdp-transform';
 import type { ConsumerInfo, PublishedTrack, Source } from '@convene/protocol';
 import { ConveneError } from '@convene/protocol';
+import { normalizeClientSdp } from './clientSdp.ts';
 import { AUDIO_LEVEL_URI, videoCodecOf, videoCodecs, type TransportNetworkOptions } from './codecs.ts';
 import type { IngressTrack } from './ingress/RtpIngress.ts';
 import { Consumer } from './Consumer.ts';
@@ -50,8 +51,9 @@ export class Peer extends SafeEmitter<PeerEvents> {
   }
 
   /** The participant's offer for what they send; returns our answer. */
-  async publish(offerSdp: string, tracks: PublishedTrack[]): Promise<string> {
+  async publish(clientOffer: string, tracks: PublishedTrack[]): Promise<string> {
     this.assertOpen();
+    const offerSdp = normalizeClientSdp(clientOffer);
     const t = (this.sendTransport ??= this.createTransport('send'));
     const parsed = sdpTransform.parse(offerSdp);
     let answer: string;
@@ -151,7 +153,7 @@ export class Peer extends SafeEmitter<PeerEvents> {
     const t = this.recvTransport;
     if (!t) throw new ConveneError('BAD_REQUEST', 'no subscription offer outstanding');
     try {
-      await t.applyAnswer(answerSdp);
+      await t.applyAnswer(normalizeClientSdp(answerSdp));
     } catch (err) {
       throw new ConveneError('NEGOTIATION_FAILED', 'could not apply the subscribe answer', { cause: err });
     }
@@ -168,11 +170,13 @@ export class Peer extends SafeEmitter<PeerEvents> {
    * A viewer's client offer (WHEP): its first audio and first video m-line that want to receive
    * get the given sources; the answer carries only our candidates. One offer per peer.
    */
-  async view(offerSdp: string, sources: { audio: MediaSource; video: MediaSource }): Promise<string> {
+  async view(clientOffer: string, sources: { audio: MediaSource; video: MediaSource }): Promise<string> {
     this.assertOpen();
     if (this.recvTransport) throw new ConveneError('BAD_REQUEST', 'this viewer already has a session');
     let parsed: sdpTransform.SessionDescription;
+    let offerSdp: string;
     try {
+      offerSdp = normalizeClientSdp(clientOffer);
       parsed = sdpTransform.parse(offerSdp);
     } catch (err) {
       throw new ConveneError('BAD_REQUEST', 'not an SDP offer', { cause: err });
