@@ -73,6 +73,32 @@ describe('bad input and dropped connections', () => {
     expect(unauth.status).toBe(401);
   });
 
+  it('a receiving connection that never connects is recovered by the SDK (ICE restart) and media flows', async () => {
+    const host = await createUser(server.url, 'stuckh');
+    const m = await host.api.createMeeting({ title: 'Stuck' });
+    const pub = await Bot.join(server.url, host, m.id, { video: { width: 320, height: 180, fps: 15 }, audio: false });
+    bots.push(pub);
+    // The first subscribe offer points at a port nobody listens on (libwebrtc does not even try
+    // ports below 1024), and our answer withholds our candidates: neither side can reach the
+    // other, so the connection would sit in 'new' for good.
+    let offers = 0;
+    const states: string[] = [];
+    const sub = await Bot.join(server.url, await createUser(server.url, 'stucks'), m.id, {
+      video: false,
+      audio: false,
+      connectTimeoutMs: 3000,
+      rewriteSubscribeSdp: (sdp) => (++offers === 1 ? sdp.replace(/^(a=candidate:\S+ \d+ udp \d+ \S+ )\d+/gim, (_, head: string) => `${head}9`) : sdp),
+    });
+    bots.push(sub);
+    sub.session.on('media', (which, state) => states.push(`${which}:${state}`));
+    const pubId = pub.session.self!.id;
+    await eventually(() => sub.frames(pubId) > 0, 20_000, 'frames after the watchdog restarted ICE').catch((e: unknown) => {
+      throw new Error(`${String(e)}; offers ${offers}; states ${states.join(' ')}`);
+    });
+    expect(offers).toBeGreaterThan(1); // a fresh offer (ICE restart) was needed
+    expect(states).toContain('recv:connected');
+  });
+
   it('resumes after the signalling socket is cut, without leaving the meeting, and media keeps flowing', async () => {
     const host = await createUser(server.url, 'h');
     const m = await host.api.createMeeting({ title: 'Flaky' });

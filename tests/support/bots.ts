@@ -42,6 +42,8 @@ export interface BotOptions {
   rewriteSentSdp?: (method: 'publish' | 'subscribeAnswer', sdp: string) => string;
   /** 'relay': media only through the TURN relay the server offers. */
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** The SDK's watchdog for a peer connection stuck in 'connecting' (default 20 s). */
+  connectTimeoutMs?: number;
 }
 
 export class Bot {
@@ -76,6 +78,7 @@ export class Bot {
       token: user.token,
       ...(opts.code ? { code: opts.code } : {}),
       ...(opts.iceTransportPolicy ? { iceTransportPolicy: opts.iceTransportPolicy } : {}),
+      ...(opts.connectTimeoutMs ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
       webrtc: wrtc as unknown as { RTCPeerConnection: typeof RTCPeerConnection },
       createWebSocket: (url) => {
         const ws = new WebSocket(url, { headers: { authorization: `Bearer ${user.token}` } });

@@ -41,6 +41,12 @@ export interface JoinOptions {
    * instead of being held for the server's resume grace (30 s). Default true where `window` exists.
    */
   leaveOnPageHide?: boolean;
+  /**
+   * A peer connection still not connected this long after it started connecting is recovered
+   * like a failed one (ICE restart, then a rebuild): some stacks sit in 'connecting' for good when
+   * the far side's ICE gave up. Default 20 s.
+   */
+  connectTimeoutMs?: number;
 }
 
 const defaultLog: LogSink = (level, msg, data) => {
@@ -48,6 +54,7 @@ const defaultLog: LogSink = (level, msg, data) => {
 };
 const TERMINAL: ReadonlySet<SessionState> = new Set(['left', 'removed', 'ended', 'denied']);
 const RECONNECT_DEADLINE_MS = 60_000;
+const CONNECT_TIMEOUT_MS = 20_000;
 
 /**
  * A participant's session in one meeting: signalling, one sending and one receiving peer
@@ -75,6 +82,8 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
   private resumeToken: string | undefined;
   private sendPc: RTCPeerConnection | null = null;
   private recvPc: RTCPeerConnection | null = null;
+  /** Peer connections in 'connecting', with the timer that recovers them if they stay there. */
+  private readonly connectWatch = new Map<RTCPeerConnection, ReturnType<typeof setTimeout>>();
   private readonly sendQueue = new SerialQueue();
   private readonly recvQueue = new SerialQueue();
   private readonly local = new Map<Source, LocalTrack>();
@@ -438,6 +447,7 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
     await gatheringComplete(pc);
     const { sdp } = await this.sig.request('publish', { sdp: pc.localDescription!.sdp, tracks: describeTracks(this.local.values()) });
     await pc.setRemoteDescription({ type: 'answer', sdp });
+    this.watchConnect('send', pc);
   }
 
   // ---------- subscribing ----------
@@ -476,6 +486,7 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
     await pc.setLocalDescription(answer);
     await gatheringComplete(pc);
     await this.sig.request('subscribeAnswer', { sdp: pc.localDescription!.sdp });
+    this.watchConnect('recv', pc);
     const next = new Map<string, RemoteTrack>();
     const transceivers = pc.getTransceivers();
     for (const c of consumers) {
@@ -507,9 +518,30 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
     return pc;
   }
 
+  /**
+   * Negotiated (or started connecting) but not connected: if it is still 'new' or 'connecting'
+   * after connectTimeoutMs, recover it like a failed connection.
+   */
+  private watchConnect(which: 'send' | 'recv', pc: RTCPeerConnection): void {
+    if (this.connectWatch.has(pc) || pc.connectionState === 'connected') return;
+    const timer = setTimeout(() => {
+      this.connectWatch.delete(pc);
+      if (pc.connectionState !== 'connecting' && pc.connectionState !== 'new') return;
+      this.log('warn', 'peer connection stuck connecting: restarting media', { which, state: pc.connectionState });
+      if (this.state === 'joined' && this.sig.open && (pc === this.sendPc || pc === this.recvPc)) void this.restartMedia(true);
+    }, this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+    this.connectWatch.set(pc, timer);
+  }
+
   private onPcState(which: 'send' | 'recv', pc: RTCPeerConnection): void {
     this.emit('media', which, pc.connectionState);
-    if (pc.connectionState === 'failed' && this.state === 'joined' && this.sig.open) void this.restartMedia(true);
+    const state = pc.connectionState;
+    if (state === 'connecting') this.watchConnect(which, pc);
+    else if (state !== 'new') {
+      clearTimeout(this.connectWatch.get(pc));
+      this.connectWatch.delete(pc);
+    }
+    if (state === 'failed' && this.state === 'joined' && this.sig.open) void this.restartMedia(true);
   }
 
   /**
@@ -563,6 +595,8 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
   }
 
   private closeMedia(): void {
+    for (const t of this.connectWatch.values()) clearTimeout(t);
+    this.connectWatch.clear();
     this.sendPc?.close();
     this.recvPc?.close();
     this.sendPc = null;
