@@ -155,6 +155,13 @@ describe.skipIf(missing.length > 0)('live captions in real Chromium', () => {
     await expect.poll(() => host.page.getByTestId('transcript-opted-out').textContent().catch(() => ''), { timeout: 5000 }).toContain('Bob');
     await expect.poll(() => host.page.getByTestId('caption-off').textContent().catch(() => ''), { timeout: 10_000 }).toContain('Bob');
     await shot(host.page, 'captions-03-opted-out');
+
+    // The host ends the meeting: the page left behind still offers the transcript.
+    await host.page.getByTestId('end-for-all').click();
+    await host.page.getByTestId('transcript-links').waitFor({ timeout: 10_000 });
+    const [after] = await Promise.all([host.page.waitForEvent('download'), host.page.getByTestId('transcript-link-txt').click()]);
+    expect(wordsIn(fs.readFileSync((await after.path())!, 'utf8')).length).toBeGreaterThanOrEqual(2);
+    await shot(host.page, 'captions-04-after-the-meeting');
     await speaker.context.close();
     await host.context.close();
   });

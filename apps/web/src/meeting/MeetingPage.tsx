@@ -11,6 +11,7 @@ import { MeetingRoom } from './MeetingRoom.tsx';
 import { useLocalMedia } from './useLocalMedia.ts';
 import { VideoView } from './VideoView.tsx';
 import { RecordingList } from '../recording/RecordingList.tsx';
+import { TranscriptLinks } from '../captions/TranscriptLinks.tsx';
 import { StreamButton } from '../stream/StreamDialog.tsx';
 
 declare global {
@@ -155,6 +156,7 @@ export function MeetingPage({ user, meetingId }: { user: User; meetingId: string
             <StreamButton meetingId={meetingId} kind="meeting" displayName={user.displayName} />
           </div>
         )}
+        {info?.host.handle === user.handle && <TranscriptLinks meetingId={meetingId} />}
         {info?.host.handle === user.handle && <RecordingList meetingId={meetingId} hideWhenEmpty />}
       </div>
       <form
@@ -201,6 +203,7 @@ function Notice({ text, live, recordingsOf }: { text: string; live?: boolean; re
       <p role={live ? 'status' : undefined} data-testid="notice">
         {text}
       </p>
+      {recordingsOf && <TranscriptLinks meetingId={recordingsOf} />}
       {recordingsOf && <RecordingList meetingId={recordingsOf} hideWhenEmpty />}
       <Link href="/">{t('backHome')}</Link>
     </main>
