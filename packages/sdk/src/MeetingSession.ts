@@ -42,9 +42,9 @@ export interface JoinOptions {
    */
   leaveOnPageHide?: boolean;
   /**
-   * A peer connection still not connected this long after it started connecting is recovered
-   * like a failed one (ICE restart, then a rebuild): some stacks sit in 'connecting' for good when
-   * the far side's ICE gave up. Default 20 s.
+   * A peer connection still 'new' or 'connecting' this long after its negotiation finished is
+   * recovered like a failed one (ICE restart, then a rebuild): some stacks sit in 'connecting'
+   * for good when the far side's ICE gave up. Default 20 s.
    */
   connectTimeoutMs?: number;
 }
@@ -82,7 +82,7 @@ export class MeetingSession extends TypedEmitter<SessionEvents> {
   private resumeToken: string | undefined;
   private sendPc: RTCPeerConnection | null = null;
   private recvPc: RTCPeerConnection | null = null;
-  /** Peer connections in 'connecting', with the timer that recovers them if they stay there. */
+  /** Negotiated peer connections not yet connected ('new' or 'connecting'), with the timer that recovers them if they stay so. */
   private readonly connectWatch = new Map<RTCPeerConnection, ReturnType<typeof setTimeout>>();
   private readonly sendQueue = new SerialQueue();
   private readonly recvQueue = new SerialQueue();

@@ -1,7 +1,6 @@
 import { Decoder } from '@evan/opus';
-import type { Notification } from '@convene/protocol';
+import type { CaptionHistoryLine, Notification } from '@convene/protocol';
 import type { CaptionEngine, CaptionStream } from './engine.ts';
-import type { CaptionHistoryLine } from '@convene/protocol';
 import type { TranscriptLine } from './transcript.ts';
 
 interface Speaker {
