@@ -187,6 +187,13 @@ describe('meeting ↔ seminar', () => {
   });
 });
 
+/** Resolves with the time the listener starts hearing `id` (its received audio energy rises). */
+async function heardFrom(listener: Bot, id: string): Promise<number> {
+  const before = listener.audioEnergyFrom.get(id) ?? 0;
+  await eventually(() => (listener.audioEnergyFrom.get(id) ?? 0) - before > 2000, 8_000, 'the listener hears the talker');
+  return Date.now();
+}
+
 describe('Space stage follows the speaker', () => {
   let server: RunningServer;
   const bots: Bot[] = [];
@@ -235,17 +242,21 @@ describe('Space stage follows the speaker', () => {
 
     // A talks: the stage follows A.
     let t = Date.now();
+    let heard = heardFrom(listener, aId);
     a.speaking = true;
-    await eventually(() => speaker() === aId, 5_000, 'A becomes the active speaker');
+    await eventually(() => speaker() === aId, 8_000, 'A becomes the active speaker');
     const toA = Date.now() - t;
+    const detectA = Date.now() - (await heard);
     await new Promise((r) => setTimeout(r, 1500));
 
     // A stops, B talks: the stage follows B within about a second.
     a.speaking = false;
     t = Date.now();
+    heard = heardFrom(listener, bId);
     b.speaking = true;
-    await eventually(() => speaker() === bId, 5_000, 'B becomes the active speaker');
+    await eventually(() => speaker() === bId, 8_000, 'B becomes the active speaker');
     const toB = Date.now() - t;
+    const detectB = Date.now() - (await heard);
     await new Promise((r) => setTimeout(r, 1500));
 
     // B keeps talking; the host coughs (250 ms): no change at all.
@@ -257,10 +268,14 @@ describe('Space stage follows the speaker', () => {
     expect(changes.slice(mark).map((c) => c.id)).toEqual([]);
     expect(speaker()).toBe(bId);
     expect(changes.map((c) => c.id)).not.toContain(hostId);
-    console.log(`active speaker followed the talker in ${toA} ms (A) and ${toB} ms (B)`);
-    // 0.6–0.9 s when this file runs alone (docs/spaces.md); in the full suite other projects load
-    // the 2 cores (2.6 s seen once), so the bound here only guards against a detector that stalls.
-    expect(toA).toBeLessThan(4000);
-    expect(toB).toBeLessThan(4000);
+    console.log(`active speaker followed the talker in ${toA} ms (A) and ${toB} ms (B); ${detectA} / ${detectB} ms after the listener first heard them`);
+    // 0.6–0.9 s from the talker's first sample when this file runs alone (docs/spaces.md). In the
+    // full suite other projects load the 2 cores (2.6 s and 4.0 s seen), mostly before the voice
+    // even reaches the listener, so the detector is bounded from the moment the listener hears
+    // the talker, and the whole path only against a stall.
+    expect(detectA).toBeLessThan(3000);
+    expect(detectB).toBeLessThan(3000);
+    expect(toA).toBeLessThan(8000);
+    expect(toB).toBeLessThan(8000);
   });
 });
