@@ -74,6 +74,17 @@ describe('three participants through the SFU', () => {
       expect(all).not.toMatch(/typ (srflx|relay|prflx)/);
     }
 
+    // SRTP: what we send goes out with AES-CM (its keystream is made ahead in batches; this
+    // libwebrtc build offers nothing else, WebRtcTransport.int.test.ts checks a GCM-first client).
+    const ciphers = async (pc: RTCPeerConnection | null) => {
+      const out: string[] = [];
+      (await pc!.getStats()).forEach((s: { type: string; srtpCipher?: string }) => {
+        if (s.type === 'transport' && s.srtpCipher) out.push(s.srtpCipher);
+      });
+      return out;
+    };
+    expect(await ciphers(bots[0]!.session.peerConnections.recv)).toEqual(['AES_CM_128_HMAC_SHA1_80']);
+
     // Screen share: a second video track from one participant reaches the others as 'screen';
     // stopping it removes the track for them.
     const [a, b, c] = bots as [Bot, Bot, Bot];

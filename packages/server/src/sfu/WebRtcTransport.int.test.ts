@@ -8,6 +8,7 @@ import sdpTransform from 'sdp-transform';
 import { afterEach, describe, expect, it } from 'vitest';
 import { normalizeClientSdp } from './clientSdp.ts';
 import { WebRtcTransport } from './WebRtcTransport.ts';
+import { PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80 } from './srtp/SrtpProtector.ts';
 
 const { RTCPeerConnection: PeerConnection } = wrtc as unknown as { RTCPeerConnection: typeof RTCPeerConnection };
 const PORTS: [number, number] = [52000 + (process.pid % 50) * 20, 52019 + (process.pid % 50) * 20];
@@ -44,5 +45,46 @@ describe('WebRtcTransport ICE with a peer known only from its checks', () => {
     const end = Date.now() + 10_000;
     while ((t.state !== 'connected' || client.connectionState !== 'connected') && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     expect([t.state, client.connectionState]).toEqual(['connected', 'connected']);
+  });
+});
+
+describe('WebRtcTransport SRTP profile', () => {
+  const closers: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of closers.splice(0)) c();
+  });
+
+  /** The profile the transport's DTLS session settled on (werift internals). */
+  const profileOf = (t: WebRtcTransport): number | undefined =>
+    (t.pc.getTransceivers()[0]?.sender.dtlsTransport as unknown as { dtls?: { srtp?: { srtpProfile?: number } } }).dtls?.srtp?.srtpProfile;
+  const connected = async (t: WebRtcTransport, client: { connectionState: string }) => {
+    const end = Date.now() + 10_000;
+    while ((t.state !== 'connected' || client.connectionState !== 'connected') && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect([t.state, client.connectionState]).toEqual(['connected', 'connected']);
+  };
+
+  it('sends with AES-CM even to a client that prefers GCM, and receives with what the client prefers', async () => {
+    // werift as the client: it lists AEAD-GCM first, like Chrome.
+    const { RTCPeerConnection: WeriftPc } = await import('werift');
+    const net = { additionalHosts: ['127.0.0.1'], portRange: PORTS };
+
+    const recv = new WebRtcTransport('r1', 'recv', net);
+    const sub = new WeriftPc({ iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false });
+    closers.push(() => recv.close(), () => void sub.close());
+    const { sdp } = await recv.offer(() => recv.pc.addTransceiver('audio', { direction: 'sendonly' }));
+    await sub.setRemoteDescription({ type: 'offer', sdp });
+    await sub.setLocalDescription(await sub.createAnswer());
+    await recv.applyAnswer(sub.localDescription!.sdp);
+    await connected(recv, sub);
+    expect(profileOf(recv)).toBe(PROFILE_AES_CM_128_HMAC_SHA1_80);
+
+    const send = new WebRtcTransport('s1', 'send', net);
+    const pub = new WeriftPc({ iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false });
+    closers.push(() => send.close(), () => void pub.close());
+    pub.addTransceiver('audio', { direction: 'sendonly' });
+    await pub.setLocalDescription(await pub.createOffer());
+    await pub.setRemoteDescription({ type: 'answer', sdp: await send.answer(pub.localDescription!.sdp) });
+    await connected(send, pub);
+    expect(profileOf(send)).toBe(PROFILE_AEAD_AES_128_GCM);
   });
 });

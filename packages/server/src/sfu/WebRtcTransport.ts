@@ -4,6 +4,7 @@ import { RTCPeerConnection } from 'werift';
 import { peerConfig, type TransportNetworkOptions } from './codecs.ts';
 import { SafeEmitter } from './events.ts';
 import { RtpIngress } from './ingress/RtpIngress.ts';
+import { PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80 } from './srtp/SrtpProtector.ts';
 
 export type TransportDirection = 'send' | 'recv';
 export type TransportState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
@@ -33,6 +34,7 @@ export class WebRtcTransport extends SafeEmitter<TransportEvents> {
     super();
     this.pc = new RTCPeerConnection(peerConfig(net, direction === 'send' ? 'publish' : 'subscribe'));
     this.ingress = direction === 'send' ? new RtpIngress(randomInt(1, 0xffffffff)) : null;
+    if (direction === 'recv') preferAesCm(this.pc);
     this.pc.connectionStateChange.subscribe((s) => {
       if (s === 'connected') this.ingress?.install();
       this.safeEmit('statechange', s);
@@ -121,4 +123,24 @@ export function stripRecvOnlySsrcs(sdp: string): string {
     }
   }
   return sdpTransform.write(parsed);
+}
+
+/**
+ * Connections we send media on choose SRTP_AES128_CM_HMAC_SHA1_80, which every WebRTC endpoint
+ * implements (https://www.rfc-editor.org/rfc/rfc8827#section-6.5), over AEAD_AES_128_GCM:
+ * its keystream can be made ahead in batches (srtp/CmKeystream.ts), while GCM needs a Node
+ * cipher object per packet, the largest cost of forwarding after the send itself
+ * (docs/benchmarks.md). Our offers leave the DTLS server role to us (the client answers
+ * `a=setup:active`), and werift as DTLS server picks the first of its own profiles the client
+ * lists, so putting AES-CM first decides it.
+ */
+function preferAesCm(pc: RTCPeerConnection): void {
+  const manager = (pc as unknown as { secureManager?: { createTransport: (...a: unknown[]) => { srtpProfiles: number[] } } }).secureManager;
+  if (!manager) throw new Error('werift changed: RTCPeerConnection.secureManager is gone');
+  const create = manager.createTransport.bind(manager);
+  manager.createTransport = (...a) => {
+    const t = create(...a);
+    t.srtpProfiles = [PROFILE_AES_CM_128_HMAC_SHA1_80, PROFILE_AEAD_AES_128_GCM];
+    return t;
+  };
 }

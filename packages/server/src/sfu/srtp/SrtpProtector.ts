@@ -1,4 +1,9 @@
-import { createCipheriv, createHmac } from 'node:crypto';
+import { createCipheriv, hash } from 'node:crypto';
+import { CmKeystream } from './CmKeystream.ts';
+import { sendBuffer } from './sendRing.ts';
+
+/** SHA-1's block size: HMAC's pads are this long. */
+const HMAC_BLOCK = 64;
 
 export const PROFILE_AES_CM_128_HMAC_SHA1_80 = 0x0001;
 export const PROFILE_AEAD_AES_128_GCM = 0x0007;
@@ -19,13 +24,23 @@ export interface SrtpKeys {
 export class SrtpProtector {
   private readonly iv = Buffer.alloc(16);
   private readonly iv12 = Buffer.alloc(12);
-  private readonly roc = Buffer.alloc(4);
+  private cm: CmKeystream | null = null;
+  /** HMAC-SHA1 key ⊕ ipad (RFC 2104), and a buffer of key ⊕ opad ‖ inner digest. */
+  private readonly ipad = Buffer.alloc(HMAC_BLOCK, 0x36);
+  private readonly outer = Buffer.alloc(HMAC_BLOCK + 20, 0x5c);
 
   constructor(private readonly keys: SrtpKeys) {
     if (keys.profile !== PROFILE_AES_CM_128_HMAC_SHA1_80 && keys.profile !== PROFILE_AEAD_AES_128_GCM) {
       throw new Error(`unsupported SRTP profile ${keys.profile}`);
     }
-    if (keys.profile === PROFILE_AES_CM_128_HMAC_SHA1_80 && !keys.authKey) throw new Error('AES-CM needs an auth key');
+    if (keys.profile === PROFILE_AES_CM_128_HMAC_SHA1_80) {
+      const auth = keys.authKey;
+      if (!auth || auth.length > HMAC_BLOCK) throw new Error('AES-CM needs an auth key of at most 64 bytes');
+      for (let i = 0; i < auth.length; i++) {
+        this.ipad[i]! ^= auth[i]!;
+        this.outer[i]! ^= auth[i]!;
+      }
+    }
   }
 
   /** Extra bytes `protect` adds after the payload. */
@@ -35,9 +50,9 @@ export class SrtpProtector {
 
   /**
    * `header` is the serialized RTP header (incl. extensions), `payload` the plain payload.
-   * `roc` is the rollover counter of `seq` for `ssrc`. Returns the SRTP packet as three parts
-   * (header, encrypted payload, tag) for one gathering `sendmsg`, so no packet-sized buffer is
-   * allocated and copied per send. `header` is one of the parts: the caller must not reuse it.
+   * `roc` is the rollover counter of `seq` for `ssrc`. Returns the SRTP packet as parts for one
+   * gathering `sendmsg`: one buffer (AES-CM), or header, encrypted payload and tag (GCM, where
+   * `header` is one of the parts: the caller must not reuse it).
    */
   protect(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): SrtpParts {
     return this.keys.profile === PROFILE_AEAD_AES_128_GCM ? this.gcm(header, payload, ssrc, seq, roc) : this.ctr(header, payload, ssrc, seq, roc);
@@ -46,13 +61,27 @@ export class SrtpProtector {
   /**
    * https://www.rfc-editor.org/rfc/rfc3711#section-4.1.1 (AES-CM: IV = salt ⊕ SSRC·2^64 ⊕ index·2^16)
    * https://www.rfc-editor.org/rfc/rfc3711#section-4.2 (HMAC-SHA1 over header ‖ payload ‖ ROC, 80 bits)
+   * The keystream comes from a batch made ahead (CmKeystream); the packet is built in one buffer
+   * from the send ring (sendRing.ts) behind HMAC's inner pad, and both hashes are one-shot calls returning
+   * strings, so no cipher, hash or ArrayBuffer object is created per packet.
    */
   private ctr(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): SrtpParts {
-    const iv = ctrIv(this.iv, this.keys.salt, ssrc, seq, roc);
-    const enc = createCipheriv('aes-128-ctr', this.keys.key, iv).update(payload);
-    this.roc.writeUInt32BE(roc >>> 0, 0);
-    const tag = createHmac('sha1', this.keys.authKey!).update(header).update(enc).update(this.roc).digest();
-    return [header, enc, tag.subarray(0, 10)];
+    const cm = (this.cm ??= new CmKeystream(this.keys.key, this.keys.salt));
+    const start = HMAC_BLOCK + header.length;
+    const len = payload.length;
+    const end = start + len;
+    const pkt = sendBuffer(end + 10);
+    // TypedArray#set, not Buffer#copy: copy() makes a view of its source on every call.
+    pkt.set(this.ipad, 0);
+    pkt.set(header, HMAC_BLOCK);
+    pkt.set(payload, start);
+    cm.xorInto(ssrc, roc * 0x1_0000 + seq, pkt, start, len);
+    pkt.writeUInt32BE(roc >>> 0, end);
+    // https://www.rfc-editor.org/rfc/rfc2104#section-2: H(K ⊕ opad ‖ H(K ⊕ ipad ‖ m)); the tag
+    // (first 80 bits) overwrites the ROC, which is authenticated but not sent.
+    this.outer.write(hash('sha1', pkt.subarray(0, end + 4), 'binary'), HMAC_BLOCK, 20, 'latin1');
+    pkt.write(hash('sha1', this.outer, 'binary'), end, 10, 'latin1');
+    return [pkt.subarray(HMAC_BLOCK, end + 10)];
   }
 
   /** https://www.rfc-editor.org/rfc/rfc7714#section-8.1 (IV = (0 ‖ SSRC ‖ ROC ‖ SEQ) ⊕ salt; AAD = header) */
@@ -65,8 +94,8 @@ export class SrtpProtector {
   }
 }
 
-/** An SRTP packet as header, encrypted payload and authentication tag, in wire order. */
-export type SrtpParts = readonly [Buffer, Buffer, Buffer];
+/** An SRTP packet as one or more buffers, in wire order. */
+export type SrtpParts = readonly Buffer[];
 
 /** https://www.rfc-editor.org/rfc/rfc3711#section-4.1.1: IV = salt·2^16 ⊕ SSRC·2^64 ⊕ index·2^16, written into `iv` (16 bytes). */
 export function ctrIv(iv: Buffer, salt: Buffer, ssrc: number, seq: number, roc: number): Buffer {

@@ -1,0 +1,103 @@
+import { createCipheriv, type Cipher } from 'node:crypto';
+
+/** Keystream for this many upcoming packets of one SSRC is made in one cipher call (≈ 16 KB). */
+const BATCH_BYTES = 16 * 1024;
+const MAX_BATCH = 64;
+
+interface Batch {
+  ssrc: number;
+  /** Packet index (ROC·2^16 + SEQ) of the first packet in `ks`. */
+  base: number;
+  count: number;
+  /** Keystream bytes per packet (a multiple of 16). */
+  slot: number;
+  ks: Buffer;
+  /** `ks` as 32-bit words, when it is 4-byte aligned. */
+  words: Int32Array | null;
+}
+
+/**
+ * AES-CM keystream for SRTP (https://www.rfc-editor.org/rfc/rfc3711#section-4.1.1), made ahead
+ * for a run of packet indices at once. The keystream does not depend on the payload, and a
+ * sender's indices are known in advance (they count up by one), so one long-lived AES-ECB cipher
+ * turns a batch of counter blocks into the keystream of the next packets: no cipher object and
+ * no output buffer per packet, which is what Node's `createCipheriv` would cost.
+ * Indices outside the current batch (a resent old packet) just start a new batch.
+ */
+export class CmKeystream {
+  private readonly ecb: Cipher;
+  private readonly batches = new Map<number, Batch>();
+  /** The batch used last: a sender's packets mostly come on one SSRC (RTX is the other). */
+  private last: Batch | null = null;
+  private blocks = Buffer.alloc(0);
+  private readonly iv = Buffer.alloc(16);
+  private viewOf: ArrayBufferLike | null = null;
+  private view: Int32Array<ArrayBufferLike> = new Int32Array(0);
+
+  constructor(
+    key: Buffer,
+    private readonly salt: Buffer,
+  ) {
+    this.ecb = createCipheriv('aes-128-ecb', key, null);
+    this.ecb.setAutoPadding(false);
+  }
+
+  /** Encrypts (or decrypts) `len` bytes of `buf` from `start` in place with packet `index` of `ssrc`. */
+  xorInto(ssrc: number, index: number, buf: Buffer, start: number, len: number): void {
+    let b = this.last && this.last.ssrc === ssrc ? this.last : this.batches.get(ssrc);
+    if (!b || index < b.base || index >= b.base + b.count || len > b.slot) {
+      const slot = Math.max(16, (len + 15) & ~15, b && index >= b.base ? b.slot : 0);
+      b = this.make(ssrc, index, slot);
+    }
+    this.last = b;
+    const ks = b.ks;
+    const at = (index - b.base) * b.slot;
+    let i = 0;
+    const off = buf.byteOffset + start;
+    if (b.words && (off & 3) === 0) {
+      // 32 bits at a time through views cached per ArrayBuffer (Node's pool slab, our batch).
+      if (buf.buffer !== this.viewOf) {
+        this.viewOf = buf.buffer;
+        this.view = new Int32Array(buf.buffer, 0, buf.buffer.byteLength >> 2);
+      }
+      const w = this.view;
+      const k = b.words;
+      const o = off >> 2;
+      const ko = at >> 2;
+      const n = len >> 2;
+      for (let j = 0; j < n; j++) w[o + j]! ^= k[ko + j]!;
+      i = n << 2;
+    }
+    for (; i < len; i++) buf[start + i]! ^= ks[at + i]!;
+  }
+
+  private make(ssrc: number, base: number, slot: number): Batch {
+    const count = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BYTES / slot)));
+    const size = count * slot;
+    if (this.blocks.length < size) this.blocks = Buffer.alloc(Math.max(size, BATCH_BYTES));
+    const blocks = this.blocks;
+    const iv = this.iv;
+    for (let p = 0; p < count; p++) {
+      const index = base + p;
+      // IV = salt·2^16 ⊕ SSRC·2^64 ⊕ index·2^16; block j of the packet is IV + j (the low 16 bits of IV are 0).
+      iv.fill(0);
+      iv.writeUInt32BE(ssrc >>> 0, 4);
+      iv.writeUInt32BE(Math.floor(index / 0x1_0000) >>> 0, 8); // ROC
+      iv.writeUInt16BE(index & 0xffff, 12); // SEQ
+      for (let i = 0; i < 14; i++) iv[i]! ^= this.salt[i]!;
+      const at = p * slot;
+      iv.copy(blocks, at);
+      // Fill the packet's slot with copies of IV by doubling, then number the blocks.
+      for (let filled = 16; filled < slot; filled *= 2) blocks.copyWithin(at + filled, at, at + Math.min(filled, slot - filled));
+      for (let j = 1, o = at + 16 + 14; j < slot >> 4; j++, o += 16) {
+        blocks[o] = j >>> 8;
+        blocks[o + 1] = j & 0xff;
+      }
+    }
+    const ks = this.ecb.update(blocks.subarray(0, size));
+    const words = ks.byteOffset & 3 ? null : new Int32Array(ks.buffer, ks.byteOffset, ks.length >> 2);
+    const b: Batch = { ssrc, base, count, slot, ks, words };
+    this.batches.set(ssrc, b);
+    return b;
+  }
+}
