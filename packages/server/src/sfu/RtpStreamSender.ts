@@ -2,6 +2,7 @@ import { RtcpRrPacket, RtcpSenderInfo, RtcpSrPacket, type RTCRtpTransceiver, typ
 import { Smoothed } from './quality.ts';
 import { SentHistory } from './rtp/SentHistory.ts';
 import { RtpRewriter } from './rtp/RtpRewriter.ts';
+import { sendWithoutLookup } from './rtp/syncLookup.ts';
 import { SrtpProtector, type SrtpParts } from './srtp/SrtpProtector.ts';
 import { srtpKeysOf } from './srtp/weriftKeys.ts';
 
@@ -38,6 +39,15 @@ interface WeriftDtls {
 export class RtpStreamSender {
   private protector: SrtpProtector | null = null;
   private dtls: WeriftDtls | null = null;
+  /**
+   * The socket whose address lookup was made synchronous (rtp/syncLookup.ts). Only once the
+   * subscriber has sent a receiver report, i.e. holds the keys: werift sends the last DTLS flight
+   * through a chain of promises, and RTP sent synchronously before it would overtake it and be
+   * dropped by a client without keys yet (the first frame then waited for the next key frame).
+   */
+  private socket: object | null = null;
+  private reported = false;
+  private scratch = Buffer.alloc(0);
   private ssrc = 0;
   private pt = 0;
   private extTemplate: Buffer | null = null;
@@ -72,6 +82,7 @@ export class RtpStreamSender {
 
   /** https://www.rfc-editor.org/rfc/rfc3550#section-6.4.1: RTT = now − LSR − DLSR (in 1/65536 s). */
   private onReport(r: { fractionLost: number; lsr: number; dlsr: number }): void {
+    this.reported = true;
     this.loss.add(r.fractionLost / 256);
     if (this.lastSr && r.lsr === this.lastSr.compactNtp) {
       this.rtt.add(Math.max(0, Date.now() - this.lastSr.at - (r.dlsr / 65536) * 1000));
@@ -145,18 +156,23 @@ export class RtpStreamSender {
 
   /**
    * https://www.rfc-editor.org/rfc/rfc3550#section-5.1 fixed header + our extension block, in a
-   * fresh buffer from Node's pool (it goes to the socket as is; every byte is written here).
+   * fresh buffer from Node's pool when it goes to the socket as is (GCM), else in a scratch
+   * buffer; every byte is written here.
    */
   private header(pt: number, marker: boolean, seq: number, ts: number, ssrc: number, now: number): Buffer {
     const ext = this.extTemplate;
-    const header = Buffer.allocUnsafe(12 + (ext ? ext.length : 0));
+    const len = 12 + (ext ? ext.length : 0);
+    // AES-CM copies the header into its packet: one scratch header per sender will do.
+    let header = this.scratch;
+    if (!this.protector!.copiesHeader) header = Buffer.allocUnsafe(len);
+    else if (header.length !== len) header = this.scratch = Buffer.alloc(len);
     header[0] = ext ? 0x90 : 0x80;
     header[1] = (marker ? 0x80 : 0) | pt;
     header.writeUInt16BE(seq, 2);
     header.writeUInt32BE(ts, 4);
     header.writeUInt32BE(ssrc, 8);
     if (ext) {
-      ext.copy(header, 12);
+      header.set(ext, 12);
       if (this.absOffset > 0) {
         // abs-send-time: 6.18 fixed-point seconds, 24 bits
         const v = Math.floor((now % 64_000) * 262.144) & 0xffffff;
@@ -175,6 +191,10 @@ export class RtpStreamSender {
     const udp = pair.protocol.transport;
     if (udp?.socket && !udp.closed) {
       // Straight to the socket: werift's sendData adds three async layers and an isIP check per packet.
+      if (udp.socket !== this.socket && this.reported) {
+        this.socket = udp.socket;
+        sendWithoutLookup(udp.socket);
+      }
       udp.socket.send(packet, pair.remoteAddr[1], pair.remoteAddr[0]);
     } else {
       void pair.protocol.sendData(Buffer.concat(packet), pair.remoteAddr).catch(() => undefined);

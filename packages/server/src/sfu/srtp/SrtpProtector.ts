@@ -43,6 +43,11 @@ export class SrtpProtector {
     }
   }
 
+  /** True when `protect` copies `header` (AES-CM), so the caller may reuse it at once. */
+  get copiesHeader(): boolean {
+    return this.keys.profile === PROFILE_AES_CM_128_HMAC_SHA1_80;
+  }
+
   /** Extra bytes `protect` adds after the payload. */
   get overhead(): number {
     return this.keys.profile === PROFILE_AEAD_AES_128_GCM ? 16 : 10;
