@@ -18,11 +18,11 @@ export interface SrtpKeys {
 }
 
 /**
- * Outbound SRTP for one sending SSRC family: turns a plain RTP packet into an SRTP packet without
- * any per-packet object churn beyond Node's cipher objects (which cannot be re-keyed with a new IV).
+ * Outbound SRTP for one sending SSRC family (media and RTX): turns a plain RTP packet into an
+ * SRTP packet. AES-CM creates no object per packet beyond small views; GCM needs one Node cipher
+ * object per packet (Node cannot re-key a cipher with a new IV).
  */
 export class SrtpProtector {
-  private readonly iv = Buffer.alloc(16);
   private readonly iv12 = Buffer.alloc(12);
   private cm: CmKeystream | null = null;
   /** HMAC-SHA1 key ⊕ ipad (RFC 2104), and a buffer of key ⊕ opad ‖ inner digest. */
