@@ -4,7 +4,6 @@
  * attributed to the speaker, lists them in the transcript panel and downloads a WebVTT file.
  * The speaker then opts out and the host sees "captions off for this speaker".
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,50 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '@convene/server';
 import { testServer } from '../support/server.ts';
+import { fliteWavFile } from '../support/speech.ts';
+import { captionsReady, SENTENCE, wordsIn } from './captionProbes.ts';
 import { launch, launchWithAudioFile, newUserPage, signUp } from './browser.ts';
 
 const ARTIFACTS = path.resolve('artifacts/e2e');
 const WEB_DIST = path.resolve('apps/web/dist');
-const FLITE = '/usr/bin/flite';
-const CAPTIOND = path.resolve('packages/server/native/build/captiond');
-const SENTENCE = 'please call me back when you are free tomorrow';
-const WORDS = ['please', 'call', 'back', 'free', 'tomorrow'];
+const ready = captionsReady('captions e2e');
 
-const missing = [FLITE, CAPTIOND].filter((p) => !fs.existsSync(p));
-if (missing.length > 0) console.warn(`[captions e2e] skipped: ${missing.join(' and ')} missing (scripts/test.sh installs flite and builds captiond)`);
-
-/** flite's sentence as 16-bit mono WAV, with silence around it so each loop ends an utterance. */
-function sentenceWav(dir: string): string {
-  const raw = path.join(dir, 'raw.wav');
-  execFileSync(FLITE, ['-voice', 'slt', '-t', SENTENCE, '-o', raw]);
-  const buf = fs.readFileSync(raw);
-  const rate = buf.readUInt32LE(24);
-  const dataAt = buf.indexOf('data', 12) + 8;
-  const pcm = buf.subarray(dataAt, dataAt + (buf.readUInt32LE(dataAt - 4) & ~1));
-  const before = Buffer.alloc(Math.round(rate * 0.5) * 2);
-  const after = Buffer.alloc(Math.round(rate * 1.5) * 2);
-  const data = Buffer.concat([before, pcm, after]);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  const out = path.join(dir, 'sentence.wav');
-  fs.writeFileSync(out, Buffer.concat([header, data]));
-  return out;
-}
-
-const wordsIn = (text: string) => WORDS.filter((w) => text.toLowerCase().split(/[^a-z']+/).includes(w));
-
-describe.skipIf(missing.length > 0)('live captions in real Chromium', () => {
+describe.skipIf(!ready)('live captions in real Chromium', () => {
   let server: RunningServer;
   let hostBrowser: Browser;
   let speakerBrowser: Browser;
@@ -65,7 +29,7 @@ describe.skipIf(missing.length > 0)('live captions in real Chromium', () => {
     if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('build the web app first (npm run build)');
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convene-captions-'));
-    const wav = sentenceWav(tmp);
+    const wav = fliteWavFile(SENTENCE, path.join(tmp, 'sentence.wav'));
     server = await testServer({ WEB_DIST, SFU_WORKERS: '1' });
     [hostBrowser, speakerBrowser] = await Promise.all([launch(), launchWithAudioFile(wav)]);
   });

@@ -4,30 +4,15 @@
  * attributed to the speaker, then finds the final line in the transcript panel. The host's
  * overlay (on by default for whoever turned captions on) shows them too.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { RunningServer } from '@convene/server';
 import { Bot, createUser } from '../support/bots.ts';
-import { hasFlite, speak48k } from '../support/speech.ts';
+import { speak48k } from '../support/speech.ts';
+import { bestLine, captionsReady, SENTENCE } from './captionProbes.ts';
 import { newUserPage, shot, signUp, startE2e } from './browser.ts';
 
-const CAPTIOND = path.resolve('packages/server/native/build/captiond');
-const SENTENCE = 'please call me back when you are free tomorrow';
-const WORDS = ['please', 'call', 'back', 'free', 'tomorrow'];
-const ready = hasFlite && fs.existsSync(CAPTIOND);
-if (!ready) console.warn('[space captions e2e] skipped: flite or captiond missing (scripts/test.sh installs flite and builds captiond)');
-
-const wordsIn = (text: string) => WORDS.filter((w) => text.toLowerCase().split(/[^a-z']+/).includes(w));
-
-/** The most caption words any line of `participantId` shows on `page` under `testId`. */
-async function bestLine(page: Page, testId: string, participantId: string): Promise<{ words: number; text: string }> {
-  const texts = await page.locator(`[data-testid="${testId}"][data-participant-id="${participantId}"]`).allTextContents();
-  let best = { words: 0, text: '' };
-  for (const text of texts) if (wordsIn(text).length > best.words) best = { words: wordsIn(text).length, text };
-  return best;
-}
+const ready = captionsReady('space captions e2e');
 
 describe.skipIf(!ready)('live captions in a Space, in Chromium', () => {
   let server: RunningServer;

@@ -38,3 +38,34 @@ export function recall(expected: string, got: string): number {
   }
   return hit / want.length;
 }
+
+/**
+ * `text` as a 16-bit mono WAV file at flite's own rate, with silence around it (so a looping
+ * fake microphone ends an utterance each time round): for Chromium's
+ * `--use-file-for-fake-audio-capture`. Not resampled: the engine hears flite's voice as is.
+ */
+export function fliteWavFile(text: string, file: string, silenceBeforeS = 0.5, silenceAfterS = 1.5): string {
+  const raw = `${file}.raw.wav`;
+  execFileSync('flite', ['-voice', 'slt', '-t', text, '-o', raw]);
+  const buf = fs.readFileSync(raw);
+  fs.rmSync(raw, { force: true });
+  const rate = buf.readUInt32LE(24);
+  const dataAt = buf.indexOf('data', 12) + 8;
+  const pcm = buf.subarray(dataAt, dataAt + (buf.readUInt32LE(dataAt - 4) & ~1));
+  const data = Buffer.concat([Buffer.alloc(Math.round(rate * silenceBeforeS) * 2), pcm, Buffer.alloc(Math.round(rate * silenceAfterS) * 2)]);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  fs.writeFileSync(file, Buffer.concat([header, data]));
+  return file;
+}
