@@ -23,6 +23,8 @@ const patched = new WeakSet<object>();
 export function sendWithoutLookup(socket: object): void {
   if (patched.has(socket)) return;
   patched.add(socket);
+  // IPv4 sockets only (the SFU gathers IPv4 candidates): an IPv6 socket resolves literals its own way.
+  if ((socket as { type?: string }).type !== 'udp4') return;
   const sym = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
   const handle = sym ? (socket as Record<symbol, { handle?: UdpHandle } | undefined>)[sym]?.handle : undefined;
   if (!handle || typeof handle.lookup !== 'function') return;
