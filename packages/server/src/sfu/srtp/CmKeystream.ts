@@ -22,7 +22,7 @@ interface Batch {
  * sender's indices are known in advance (they count up by one), so one long-lived AES-ECB cipher
  * turns a batch of counter blocks into the keystream of the next packets: no cipher object and
  * no output buffer per packet, which is what Node's `createCipheriv` would cost.
- * Indices outside the current batch (a resent old packet) just start a new batch.
+ * An index past the batch starts the next batch; an older one (a resend) gets its keystream alone.
  */
 export class CmKeystream {
   private readonly ecb: Cipher;
@@ -45,11 +45,16 @@ export class CmKeystream {
   /** Encrypts (or decrypts) `len` bytes of `buf` from `start` in place with packet `index` of `ssrc`. */
   xorInto(ssrc: number, index: number, buf: Buffer, start: number, len: number): void {
     let b = this.last && this.last.ssrc === ssrc ? this.last : this.batches.get(ssrc);
-    if (!b || index < b.base || index >= b.base + b.count || len > b.slot) {
-      const slot = Math.max(16, (len + 15) & ~15, b && index >= b.base ? b.slot : 0);
-      b = this.make(ssrc, index, slot);
+    if (b && index < b.base) {
+      // An older packet again (a resend without RTX): its keystream alone, the batch stays.
+      b = this.make(ssrc, index, Math.max(16, (len + 15) & ~15), 1);
+    } else {
+      if (!b || index >= b.base + b.count || len > b.slot) {
+        b = this.make(ssrc, index, Math.max(16, (len + 15) & ~15, b ? b.slot : 0));
+        this.batches.set(ssrc, b);
+      }
+      this.last = b;
     }
-    this.last = b;
     const ks = b.ks;
     const at = (index - b.base) * b.slot;
     let i = 0;
@@ -71,20 +76,15 @@ export class CmKeystream {
     for (; i < len; i++) buf[start + i]! ^= ks[at + i]!;
   }
 
-  private make(ssrc: number, base: number, slot: number): Batch {
-    const count = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BYTES / slot)));
+  private make(ssrc: number, base: number, slot: number, count = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BYTES / slot)))): Batch {
     const size = count * slot;
     if (this.blocks.length < size) this.blocks = Buffer.alloc(Math.max(size, BATCH_BYTES));
     const blocks = this.blocks;
     const iv = this.iv;
     for (let p = 0; p < count; p++) {
       const index = base + p;
-      // IV = salt·2^16 ⊕ SSRC·2^64 ⊕ index·2^16; block j of the packet is IV + j (the low 16 bits of IV are 0).
-      iv.fill(0);
-      iv.writeUInt32BE(ssrc >>> 0, 4);
-      iv.writeUInt32BE(Math.floor(index / 0x1_0000) >>> 0, 8); // ROC
-      iv.writeUInt16BE(index & 0xffff, 12); // SEQ
-      for (let i = 0; i < 14; i++) iv[i]! ^= this.salt[i]!;
+      // Block j of the packet is IV + j (the low 16 bits of IV are 0).
+      ctrIv(iv, this.salt, ssrc, index & 0xffff, Math.floor(index / 0x1_0000));
       const at = p * slot;
       iv.copy(blocks, at);
       // Fill the packet's slot with copies of IV by doubling, then number the blocks.
@@ -96,8 +96,16 @@ export class CmKeystream {
     }
     const ks = this.ecb.update(blocks.subarray(0, size));
     const words = ks.byteOffset & 3 ? null : new Int32Array(ks.buffer, ks.byteOffset, ks.length >> 2);
-    const b: Batch = { ssrc, base, count, slot, ks, words };
-    this.batches.set(ssrc, b);
-    return b;
+    return { ssrc, base, count, slot, ks, words };
   }
+}
+
+/** https://www.rfc-editor.org/rfc/rfc3711#section-4.1.1: IV = salt·2^16 ⊕ SSRC·2^64 ⊕ index·2^16, written into `iv` (16 bytes). */
+export function ctrIv(iv: Buffer, salt: Buffer, ssrc: number, seq: number, roc: number): Buffer {
+  iv.fill(0);
+  iv.writeUInt32BE(ssrc >>> 0, 4);
+  iv.writeUInt32BE(roc >>> 0, 8);
+  iv.writeUInt16BE(seq, 12);
+  for (let i = 0; i < 14; i++) iv[i]! ^= salt[i]!;
+  return iv;
 }

@@ -1,5 +1,7 @@
 import { createCipheriv, hash } from 'node:crypto';
 import { CmKeystream } from './CmKeystream.ts';
+
+export { ctrIv } from './CmKeystream.ts';
 import { sendBuffer } from './sendRing.ts';
 
 /** SHA-1's block size: HMAC's pads are this long. */
@@ -101,16 +103,6 @@ export class SrtpProtector {
 
 /** An SRTP packet as one or more buffers, in wire order. */
 export type SrtpParts = readonly Buffer[];
-
-/** https://www.rfc-editor.org/rfc/rfc3711#section-4.1.1: IV = salt·2^16 ⊕ SSRC·2^64 ⊕ index·2^16, written into `iv` (16 bytes). */
-export function ctrIv(iv: Buffer, salt: Buffer, ssrc: number, seq: number, roc: number): Buffer {
-  iv.fill(0);
-  iv.writeUInt32BE(ssrc >>> 0, 4);
-  iv.writeUInt32BE(roc >>> 0, 8);
-  iv.writeUInt16BE(seq, 12);
-  for (let i = 0; i < 14; i++) iv[i]! ^= salt[i]!;
-  return iv;
-}
 
 /** https://www.rfc-editor.org/rfc/rfc7714#section-8.1: IV = (00 ‖ SSRC ‖ ROC ‖ SEQ) ⊕ salt, into the first 12 bytes of `iv` (returned; a 12-byte `iv` avoids a view per call). */
 export function gcmIv(iv: Buffer, salt: Buffer, ssrc: number, seq: number, roc: number): Buffer {
