@@ -326,12 +326,12 @@ export class Room {
 
   // ---- host controls (permission checks happen in the signalling layer) ----
 
-  /** Turn live captions on (in `language`) or off; the SFU's caption tap follows. */
   /** Final caption lines since captions went on in this room (none while they are off). */
   captionHistory(): readonly CaptionHistoryLine[] {
     return this.captions?.history() ?? [];
   }
 
+  /** Turn live captions on (in `language`) or off; the SFU's caption tap follows. */
   async setCaptions(enabled: boolean, language: string): Promise<void> {
     const engine = this.opts.captionEngine;
     if (enabled) {
