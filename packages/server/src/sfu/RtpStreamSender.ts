@@ -2,7 +2,7 @@ import { RtcpRrPacket, RtcpSenderInfo, RtcpSrPacket, type RTCRtpTransceiver, typ
 import { Smoothed } from './quality.ts';
 import { SentHistory } from './rtp/SentHistory.ts';
 import { RtpRewriter } from './rtp/RtpRewriter.ts';
-import { sendWithoutLookup } from './rtp/syncLookup.ts';
+import { DirectSend } from './rtp/directSend.ts';
 import { SrtpProtector, type SrtpParts } from './srtp/SrtpProtector.ts';
 import { srtpKeysOf } from './srtp/weriftKeys.ts';
 
@@ -40,12 +40,14 @@ export class RtpStreamSender {
   private protector: SrtpProtector | null = null;
   private dtls: WeriftDtls | null = null;
   /**
-   * The socket whose address lookup was made synchronous (rtp/syncLookup.ts). Only once the
+   * Sends straight through the socket's native handle (rtp/directSend.ts). Only once the
    * subscriber has sent a receiver report, i.e. holds the keys: werift sends the last DTLS flight
    * through a chain of promises, and RTP sent synchronously before it would overtake it and be
    * dropped by a client without keys yet (the first frame then waited for the next key frame).
+   * Until then dgram's own send, which leaves on the next tick.
    */
   private socket: object | null = null;
+  private direct: DirectSend | null = null;
   private reported = false;
   private scratch = Buffer.alloc(0);
   private ssrc = 0;
@@ -193,9 +195,10 @@ export class RtpStreamSender {
       // Straight to the socket: werift's sendData adds three async layers and an isIP check per packet.
       if (udp.socket !== this.socket && this.reported) {
         this.socket = udp.socket;
-        sendWithoutLookup(udp.socket);
+        this.direct = new DirectSend(udp.socket);
       }
-      udp.socket.send(packet, pair.remoteAddr[1], pair.remoteAddr[0]);
+      if (this.direct && udp.socket === this.socket) this.direct.send(packet, pair.remoteAddr[1], pair.remoteAddr[0]);
+      else udp.socket.send(packet, pair.remoteAddr[1], pair.remoteAddr[0]);
     } else {
       void pair.protocol.sendData(Buffer.concat(packet), pair.remoteAddr).catch(() => undefined);
     }
