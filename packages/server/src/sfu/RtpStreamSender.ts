@@ -1,4 +1,5 @@
 import { RtcpRrPacket, RtcpSenderInfo, RtcpSrPacket, type RTCRtpTransceiver, type RtpPacket } from 'werift';
+import { feedbackTargets, type FeedbackTarget } from './egress/FeedbackTap.ts';
 import { Smoothed } from './quality.ts';
 import { SentHistory } from './rtp/SentHistory.ts';
 import { RtpRewriter } from './rtp/RtpRewriter.ts';
@@ -36,7 +37,7 @@ interface WeriftDtls {
  * clones, re-parses extensions and allocates several objects and promises per packet.
  * werift still does ICE, DTLS, SRTCP and parses the subscriber's RTCP for us.
  */
-export class RtpStreamSender {
+export class RtpStreamSender implements FeedbackTarget {
   private protector: SrtpProtector | null = null;
   private dtls: WeriftDtls | null = null;
   /**
@@ -82,13 +83,21 @@ export class RtpStreamSender {
     this.unsub = () => sub.unSubscribe();
   }
 
-  /** https://www.rfc-editor.org/rfc/rfc3550#section-6.4.1: RTT = now − LSR − DLSR (in 1/65536 s). */
-  private onReport(r: { fractionLost: number; lsr: number; dlsr: number }): void {
+  /**
+   * A report block about this stream, from werift's RTCP path or the FeedbackTap's.
+   * https://www.rfc-editor.org/rfc/rfc3550#section-6.4.1: RTT = now − LSR − DLSR (in 1/65536 s).
+   */
+  onReport(r: { fractionLost: number; lsr: number; dlsr: number }): void {
     this.reported = true;
     this.loss.add(r.fractionLost / 256);
     if (this.lastSr && r.lsr === this.lastSr.compactNtp) {
       this.rtt.add(Math.max(0, Date.now() - this.lastSr.at - (r.dlsr / 65536) * 1000));
     }
+  }
+
+  /** The subscriber's REMB, read by FeedbackTap: where werift keeps it (Consumer.updateTarget reads it there). */
+  onRemb(bps: bigint): void {
+    (this.transceiver.sender as unknown as { receiverEstimatedMaxBitrate: bigint }).receiverEstimatedMaxBitrate = bps;
   }
 
   /** Bind to the negotiated codec, header extensions and SRTP keys; false until all exist. */
@@ -109,6 +118,7 @@ export class RtpStreamSender {
     }
     this.buildExtensions();
     this.protector = new SrtpProtector(srtpKeysOf(ctx));
+    feedbackTargets(dtls).set(this.ssrc, this);
     return true;
   }
 
@@ -261,6 +271,10 @@ export class RtpStreamSender {
 
   close(): void {
     this.unsub();
+    if (this.dtls) {
+      const targets = feedbackTargets(this.dtls);
+      if (targets.get(this.ssrc) === this) targets.delete(this.ssrc);
+    }
     this.history.clear();
     this.protector = null;
     this.dtls = null;

@@ -7,6 +7,9 @@ import wrtc from '@roamhq/wrtc';
 import sdpTransform from 'sdp-transform';
 import { afterEach, describe, expect, it } from 'vitest';
 import { normalizeClientSdp } from './clientSdp.ts';
+import { Consumer } from './Consumer.ts';
+import { newCounters } from './counters.ts';
+import { fakeProducer, vp8Packet } from './testing/fakes.ts';
 import { WebRtcTransport } from './WebRtcTransport.ts';
 import { PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80 } from './srtp/SrtpProtector.ts';
 
@@ -86,5 +89,42 @@ describe('WebRtcTransport SRTP profile', () => {
     await pub.setRemoteDescription({ type: 'answer', sdp: await send.answer(pub.localDescription!.sdp) });
     await connected(send, pub);
     expect(profileOf(send)).toBe(PROFILE_AEAD_AES_128_GCM);
+  });
+
+  it("reads a libwebrtc subscriber's receiver reports itself (FeedbackTap): loss and RTT reach the consumer", async () => {
+    const recv = new WebRtcTransport('r2', 'recv', { additionalHosts: ['127.0.0.1'], portRange: PORTS });
+    const client = new PeerConnection({ iceServers: [] });
+    closers.push(() => recv.close(), () => client.close());
+    let transceiver: ReturnType<typeof recv.pc.addTransceiver> | undefined;
+    const { sdp } = await recv.offer(() => {
+      transceiver = recv.pc.addTransceiver('video', { direction: 'sendonly' });
+    });
+    // As Peer.subscribe sends it (withMsids): an msid, and werift's SSRC lines cut to the cname.
+    const offer = sdpTransform.parse(sdp);
+    for (const m of offer.media) {
+      (m as { msid?: unknown }).msid = [{ id: 'publisher', appdata: 'c' }];
+      if (m.ssrcs) m.ssrcs = m.ssrcs.filter((x) => x.attribute === 'cname');
+    }
+    await client.setRemoteDescription({ type: 'offer', sdp: sdpTransform.write(offer) });
+    await client.setLocalDescription(await client.createAnswer());
+    await recv.applyAnswer(client.localDescription!.sdp);
+    await connected(recv, client);
+
+    const consumer = new Consumer({ id: 'c', producer: fakeProducer([{ height: 720, bitrate: 1_000_000, active: true }]), subscriberId: 's', transceiver: transceiver!, stats: newCounters() });
+    closers.push(() => consumer.close());
+    consumer.start();
+    // 1 Mbps-ish VP8 at 30 fps and a sender report every 300 ms, until the subscriber's reports
+    // have come back through the tap with our SR's timestamp in them (RTT needs LSR/DLSR).
+    const end = Date.now() + 15_000;
+    for (let k = 0; Date.now() < end; k++) {
+      consumer.forward(vp8Packet(k, Math.floor(k / 4) * 3000, k % 120 === 0), 0, k % 120 === 0);
+      if (k % 40 === 0) consumer.sendReport();
+      if (recv.feedback!.packets > 0 && consumer.linkStats.rtt !== undefined) break;
+      if (k % 4 === 3) await new Promise((r) => setTimeout(r, 33));
+    }
+    expect(recv.feedback!.packets).toBeGreaterThan(0);
+    expect(consumer.linkStats.loss).toBe(0);
+    expect(consumer.linkStats.rtt).toBeGreaterThanOrEqual(0);
+    expect(consumer.linkStats.rtt).toBeLessThan(1000);
   });
 });

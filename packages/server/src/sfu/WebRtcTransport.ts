@@ -3,6 +3,7 @@ import sdpTransform from 'sdp-transform';
 import { RTCPeerConnection } from 'werift';
 import { peerConfig, type TransportNetworkOptions } from './codecs.ts';
 import { SafeEmitter } from './events.ts';
+import { FeedbackTap } from './egress/FeedbackTap.ts';
 import { RtpIngress } from './ingress/RtpIngress.ts';
 import { PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80 } from './srtp/SrtpProtector.ts';
 
@@ -23,6 +24,8 @@ export class WebRtcTransport extends SafeEmitter<TransportEvents> {
   readonly pc: RTCPeerConnection;
   /** Our receive path for the participant's RTP ('send' transports only). */
   readonly ingress: RtpIngress | null;
+  /** Our receive path for the participant's receiver reports and REMB ('recv' transports only). */
+  readonly feedback: FeedbackTap | null;
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -34,9 +37,13 @@ export class WebRtcTransport extends SafeEmitter<TransportEvents> {
     super();
     this.pc = new RTCPeerConnection(peerConfig(net, direction === 'send' ? 'publish' : 'subscribe'));
     this.ingress = direction === 'send' ? new RtpIngress(randomInt(1, 0xffffffff)) : null;
+    this.feedback = direction === 'recv' ? new FeedbackTap() : null;
     if (direction === 'recv') preferAesCm(this.pc);
     this.pc.connectionStateChange.subscribe((s) => {
-      if (s === 'connected') this.ingress?.install();
+      if (s === 'connected') {
+        this.ingress?.install();
+        for (const t of this.feedback ? this.pc.getTransceivers() : []) this.feedback?.install(t.sender.dtlsTransport);
+      }
       this.safeEmit('statechange', s);
     });
   }
@@ -102,6 +109,7 @@ export class WebRtcTransport extends SafeEmitter<TransportEvents> {
     if (this.closed) return;
     this.closed = true;
     this.ingress?.close();
+    this.feedback?.close();
     void this.pc.close().catch(() => undefined);
     this.safeEmit('statechange', 'closed');
     this.safeEmit('close');
