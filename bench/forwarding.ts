@@ -4,6 +4,7 @@
  * real UDP sends on loopback. Prints CPU µs per forwarded packet.
  */
 import dgram from 'node:dgram';
+import { RtcpReceiverInfo, RtcpRrPacket } from 'werift';
 import { Consumer } from '../packages/server/src/sfu/Consumer.ts';
 import { newCounters } from '../packages/server/src/sfu/counters.ts';
 import { fakeProducer, fakeTransceiver, vp8Packet } from '../packages/server/src/sfu/testing/fakes.ts';
@@ -21,10 +22,11 @@ const sinkPort = sink.address().port;
 async function run(profile: number): Promise<number> {
   const producer = fakeProducer([{ height: 720, bitrate: 1_000_000, active: true }]);
   const send = (b: Buffer) => sock.send(b, sinkPort, '127.0.0.1');
-  const sendParts = (parts: readonly Buffer[]) => sock.send(parts, sinkPort, '127.0.0.1');
-  const consumers = Array.from({ length: N }, (_, i) =>
-    new Consumer({ id: String(i), producer, subscriberId: String(i), transceiver: fakeTransceiver({ profile, ssrc: 1000 + i, send, sendParts }) as never, stats: newCounters() }),
-  );
+  // Packets leave through the real socket as in the server: dgram's send until the subscriber's
+  // first receiver report, then straight to the native handle (rtp/directSend.ts).
+  const udp = { socket: sock, to: ['127.0.0.1', sinkPort] as [string, number] };
+  const transceivers = Array.from({ length: N }, (_, i) => fakeTransceiver({ profile, ssrc: 1000 + i, send, udp }));
+  const consumers = transceivers.map((t, i) => new Consumer({ id: String(i), producer, subscriberId: String(i), transceiver: t as never, stats: newCounters() }));
   for (const c of consumers) c.start();
   // 1 Mbps VP8 at 30 fps ≈ 4 packets of ~1100 bytes per frame.
   const packets = Array.from({ length: 200 }, (_, i) => vp8Packet(i, Math.floor(i / 4) * 3000, i === 0));
@@ -35,6 +37,10 @@ async function run(profile: number): Promise<number> {
     for (const c of consumers) c.forward(p, 0, k === 0);
   };
   for (let k = 0; k < 200; k++) push(k); // warm up
+  for (const t of transceivers) {
+    const report = new RtcpReceiverInfo({ ssrc: t.sender.ssrc, fractionLost: 0, packetsLost: 0, highestSequence: 199, jitter: 0, lsr: 0, dlsr: 0 });
+    t.sender.onRtcp.execute(new RtcpRrPacket({ ssrc: 1, reports: [report] }));
+  }
   await new Promise((r) => setTimeout(r, 50));
   const cpu0 = process.cpuUsage();
   for (let k = 200; k < 200 + PACKETS; k++) {

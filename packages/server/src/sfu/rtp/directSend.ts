@@ -33,8 +33,8 @@ let SendWrap: (new () => SendReq) | null = null;
  * syncLookup.ts), enters an async-id scope and constructs a new native `SendWrap` request object,
  * only to learn that the kernel took the packet at once, as it almost always does. Here one
  * request object is reused for as long as sends complete synchronously (the native side keeps
- * it only when libuv queues a send: then the next send gets a new one), and the buffers are kept
- * alive on it as dgram does. The class is taken from dgram's own first request on the socket,
+ * it only when libuv queues a send: then the buffers are kept alive on it, as dgram does, and the
+ * next send gets a new one). The class is taken from dgram's own first request on the socket,
  * so nothing outside what dgram itself calls is used. Anything unusual (socket not bound,
  * connected, closed; another Node whose internals differ) takes dgram's own path.
  */
@@ -59,9 +59,12 @@ export class DirectSend {
       return;
     }
     const req = (this.req ??= new SendWrap());
-    req.list = list;
-    // Errors are dropped, as dgram drops them for a send without a callback.
-    if (handle.send(req, list, list.length, port, ip, false) === 0) this.req = null;
+    // Errors are dropped, as dgram drops them for a send without a callback. A queued send keeps
+    // its buffers alive on its request (as dgram does), and the next send takes a new request.
+    if (handle.send(req, list, list.length, port, ip, false) === 0) {
+      req.list = list;
+      this.req = null;
+    }
   }
 }
 

@@ -33,7 +33,18 @@ export interface FakeTransceiver {
   receiver: SrtpSession;
 }
 
-export function fakeTransceiver(opts: { profile?: number; ssrc?: number; rtx?: { pt: number; ssrc: number }; send: (packet: Buffer) => void; sendParts?: (parts: readonly Buffer[]) => void }): FakeTransceiver {
+/**
+ * `udp`: a real bound UDP socket and the address packets go to, used as werift's ICE transport
+ * socket is (what the forwarding benchmark measures); else `send`/`sendParts` receive them.
+ */
+export function fakeTransceiver(opts: {
+  profile?: number;
+  ssrc?: number;
+  rtx?: { pt: number; ssrc: number };
+  send: (packet: Buffer) => void;
+  sendParts?: (parts: readonly Buffer[]) => void;
+  udp?: { socket: { send(parts: readonly Buffer[], port: number, ip: string): void }; to: [string, number] };
+}): FakeTransceiver {
   const profile = opts.profile ?? 1;
   const saltLen = profile === 7 ? 12 : 14;
   const k = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(saltLen), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(saltLen) };
@@ -43,7 +54,7 @@ export function fakeTransceiver(opts: { profile?: number; ssrc?: number; rtx?: {
     profile,
   });
   // The sender hands the socket an SRTP packet as parts (one gathering sendmsg).
-  const socket = { send: (parts: readonly Buffer[]) => (opts.sendParts ? opts.sendParts(parts) : opts.send(Buffer.concat(parts))) };
+  const socket = opts.udp?.socket ?? { send: (parts: readonly Buffer[]) => (opts.sendParts ? opts.sendParts(parts) : opts.send(Buffer.concat(parts))) };
   return {
     mid: '1',
     headerExtensions: [
@@ -59,7 +70,7 @@ export function fakeTransceiver(opts: { profile?: number; ssrc?: number; rtx?: {
         srtp,
         iceTransport: {
           connection: {
-            nominated: { protocol: { sendData: async (b: Buffer) => opts.send(b), transport: { socket } }, remoteAddr: ['127.0.0.1', 9] },
+            nominated: { protocol: { sendData: async (b: Buffer) => opts.send(b), transport: { socket } }, remoteAddr: opts.udp?.to ?? ['127.0.0.1', 9] },
             canSendApplicationData: () => true,
           },
         },
