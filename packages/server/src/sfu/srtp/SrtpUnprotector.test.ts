@@ -31,6 +31,28 @@ describe('SrtpUnprotector', () => {
       }
     });
   }
+  it("decrypts a long AES-CM stream with loss, reordering and a second SSRC as werift does", () => {
+    const keys = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(14), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(14) };
+    const sender = new SrtpSession({ keys, profile: PROFILE_AES_CM_128_HMAC_SHA1_80 });
+    const receiver = new SrtpSession({
+      keys: { localMasterKey: keys.remoteMasterKey, localMasterSalt: keys.remoteMasterSalt, remoteMasterKey: keys.localMasterKey, remoteMasterSalt: keys.localMasterSalt },
+      profile: PROFILE_AES_CM_128_HMAC_SHA1_80,
+    });
+    const u = new SrtpUnprotector(srtpKeysOf(receiver.remoteContext));
+    const made: { srtp: Buffer; hl: number; ssrc: number; seq: number; payload: Buffer }[] = [];
+    for (let i = 0; i < 1_500; i++) {
+      const ssrc = i % 9 === 8 ? 0x0a0b0c0d : 0x01020304; // media and its RTX, interleaved
+      const seq = (65_000 + i) & 0xffff; // wraps at i = 536
+      const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: i * 3000, ssrc });
+      const payload = randomBytes(i % 11 === 0 ? 1 + (i % 60) : 1_000 + (i % 200));
+      made.push({ srtp: sender.encrypt(payload, header), hl: header.serializeSize, ssrc, seq, payload });
+    }
+    // Deliver with every 13th packet lost and neighbours swapped now and then.
+    const order = made.filter((_, i) => i % 13 !== 5);
+    for (let i = 0; i + 1 < order.length; i += 17) [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
+    for (const m of order) expect(u.unprotect(m.srtp, m.hl, m.ssrc, m.seq)?.equals(m.payload)).toBe(true);
+  });
+
   it('estimates the rollover counter (RFC 3711 §3.3.1)', () => {
     expect(estimateRoc({ roc: 0, sl: 65530 }, 3)).toBe(1);
     expect(estimateRoc({ roc: 1, sl: 3 }, 65530)).toBe(0);

@@ -1,5 +1,7 @@
-import { createDecipheriv, createHmac } from 'node:crypto';
-import { ctrIv, gcmIv, PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80, type SrtpKeys } from './SrtpProtector.ts';
+import { createDecipheriv } from 'node:crypto';
+import { CmKeystream } from './CmKeystream.ts';
+import { HmacSha1 } from './HmacSha1.ts';
+import { gcmIv, PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80, type SrtpKeys } from './SrtpProtector.ts';
 
 /** Rollover state of one incoming SSRC (https://www.rfc-editor.org/rfc/rfc3711#section-3.3.1). */
 interface RocState {
@@ -16,9 +18,10 @@ interface RocState {
  * authenticates, as werift's receive path did.)
  */
 export class SrtpUnprotector {
-  private readonly iv = Buffer.alloc(16);
   private readonly iv12 = Buffer.alloc(12);
-  private readonly rocBuf = Buffer.alloc(4);
+  /** AES-CM: keystream made ahead per SSRC (indices mostly count up), HMAC over precomputed pads. */
+  private readonly cm: CmKeystream | null = null;
+  private readonly hmac: HmacSha1 | null = null;
   private readonly states = new Map<number, RocState>();
   readonly tagLength: number;
 
@@ -26,7 +29,11 @@ export class SrtpUnprotector {
     if (keys.profile !== PROFILE_AES_CM_128_HMAC_SHA1_80 && keys.profile !== PROFILE_AEAD_AES_128_GCM) {
       throw new Error(`unsupported SRTP profile ${keys.profile}`);
     }
-    if (keys.profile === PROFILE_AES_CM_128_HMAC_SHA1_80 && !keys.authKey) throw new Error('AES-CM needs an auth key');
+    if (keys.profile === PROFILE_AES_CM_128_HMAC_SHA1_80) {
+      if (!keys.authKey) throw new Error('AES-CM needs an auth key');
+      this.cm = new CmKeystream(keys.key, keys.salt);
+      this.hmac = new HmacSha1(keys.authKey);
+    }
     this.tagLength = keys.profile === PROFILE_AEAD_AES_128_GCM ? 16 : 10;
   }
 
@@ -53,12 +60,12 @@ export class SrtpUnprotector {
 
   /** https://www.rfc-editor.org/rfc/rfc3711#section-4.2 (HMAC-SHA1 over header ‖ payload ‖ ROC, 80 bits), §4.1.1 AES-CM. */
   private ctr(packet: Buffer, headerLength: number, end: number, ssrc: number, seq: number, roc: number): Buffer | null {
-    this.rocBuf.writeUInt32BE(roc >>> 0, 0);
-    const tag = createHmac('sha1', this.keys.authKey!).update(packet.subarray(0, end)).update(this.rocBuf).digest();
-    let diff = 0;
-    for (let i = 0; i < 10; i++) diff |= tag[i]! ^ packet[end + i]!;
-    if (diff !== 0) return null;
-    return createDecipheriv('aes-128-ctr', this.keys.key, ctrIv(this.iv, this.keys.salt, ssrc, seq, roc)).update(packet.subarray(headerLength, end));
+    if (!this.hmac!.verify(packet, end, roc, end, 10)) return null;
+    // The payload gets its own buffer: the GOP cache and the consumers' resend histories keep it.
+    const out = Buffer.allocUnsafe(end - headerLength);
+    out.set(packet.subarray(headerLength, end));
+    this.cm!.xorInto(ssrc, roc * 0x1_0000 + seq, out, 0, out.length);
+    return out;
   }
 
   /** https://www.rfc-editor.org/rfc/rfc7714#section-8 (AAD = header, 16-byte tag after the ciphertext). */
