@@ -5,7 +5,8 @@ import { SentHistory } from './rtp/SentHistory.ts';
 import { RtpRewriter } from './rtp/RtpRewriter.ts';
 import { DirectSend } from './rtp/directSend.ts';
 import { SrtpProtector, type SrtpParts } from './srtp/SrtpProtector.ts';
-import { srtpKeysOf } from './srtp/weriftKeys.ts';
+import { srtcpProtectorOf, type SrtcpProtector } from './srtp/SrtcpProtector.ts';
+import { srtcpKeysOf, srtpKeysOf } from './srtp/weriftKeys.ts';
 
 const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
 const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
@@ -39,6 +40,8 @@ interface WeriftDtls {
  */
 export class RtpStreamSender implements FeedbackTarget {
   private protector: SrtpProtector | null = null;
+  /** Our SRTCP for sender reports (AES-CM connections); null: werift's; undefined: not looked up yet. */
+  private srtcp: SrtcpProtector | null | undefined = undefined;
   private dtls: WeriftDtls | null = null;
   /**
    * Sends straight through the socket's native handle (rtp/directSend.ts). Only once the
@@ -254,18 +257,39 @@ export class RtpStreamSender implements FeedbackTarget {
     return n;
   }
 
-  /** https://www.rfc-editor.org/rfc/rfc3550#section-6.4.1 Sender Report, extrapolated to now. */
+  /**
+   * https://www.rfc-editor.org/rfc/rfc3550#section-6.4.1 Sender Report, extrapolated to now. On
+   * AES-CM connections built and protected here (SrtcpProtector) and sent like our RTP; else
+   * through werift's SRTCP.
+   */
   sendReport(clockRate: number): void {
     if (!this.dtls || this.packets === 0) return;
     const now = Date.now();
     const ntpSecs = now / 1000 + NTP_EPOCH_OFFSET_S;
-    const ntp = (BigInt(Math.floor(ntpSecs)) << 32n) | BigInt(Math.floor((ntpSecs % 1) * 2 ** 32));
+    const ntpHi = Math.floor(ntpSecs) >>> 0;
+    const ntpLo = Math.floor((ntpSecs % 1) * 2 ** 32) >>> 0;
     const rtpTs = (this.rewriter.lastTimestamp + Math.round(((now - this.rewriter.lastSentTime) * clockRate) / 1000)) >>> 0;
+    this.lastSr = { compactNtp: (((ntpHi & 0xffff) << 16) | (ntpLo >>> 16)) >>> 0, at: now };
+    if (this.srtcp === undefined) this.srtcp = srtcpProtectorOf(this.dtls, srtcpKeysOf);
+    if (this.srtcp) {
+      const sr = Buffer.allocUnsafe(28);
+      sr[0] = 0x80; // V=2, no reception report blocks: we receive nothing on this connection
+      sr[1] = 200;
+      sr.writeUInt16BE(6, 2);
+      sr.writeUInt32BE(this.ssrc >>> 0, 4);
+      sr.writeUInt32BE(ntpHi, 8);
+      sr.writeUInt32BE(ntpLo, 12);
+      sr.writeUInt32BE(rtpTs, 16);
+      sr.writeUInt32BE(this.packets >>> 0, 20);
+      sr.writeUInt32BE(this.octets >>> 0, 24);
+      this.transmit([this.srtcp.protect(sr)]);
+      return;
+    }
+    const ntp = (BigInt(ntpHi) << 32n) | BigInt(ntpLo);
     const sr = new RtcpSrPacket({
       ssrc: this.ssrc,
       senderInfo: new RtcpSenderInfo({ ntpTimestamp: ntp, rtpTimestamp: rtpTs, packetCount: this.packets >>> 0, octetCount: this.octets >>> 0 }),
     });
-    this.lastSr = { compactNtp: Number((ntp >> 16n) & 0xffffffffn), at: now };
     void this.dtls.sendRtcp([sr]).catch(() => undefined);
   }
 

@@ -91,7 +91,7 @@ describe('WebRtcTransport SRTP profile', () => {
     expect(profileOf(send)).toBe(PROFILE_AEAD_AES_128_GCM);
   });
 
-  it("reads a libwebrtc subscriber's receiver reports itself (FeedbackTap): loss and RTT reach the consumer", async () => {
+  it("reads a libwebrtc subscriber's receiver reports itself (FeedbackTap), answering our own SRTCP sender reports: loss and RTT reach the consumer", async () => {
     const recv = new WebRtcTransport('r2', 'recv', { additionalHosts: ['127.0.0.1'], portRange: PORTS });
     const client = new PeerConnection({ iceServers: [] });
     closers.push(() => recv.close(), () => client.close());

@@ -4,8 +4,8 @@ import { hash } from 'node:crypto';
 const BLOCK = 64;
 
 /**
- * HMAC-SHA1 (https://www.rfc-editor.org/rfc/rfc2104#section-2) for authenticating received SRTP
- * and SRTCP: H(K ⊕ opad ‖ H(K ⊕ ipad ‖ m)) as two one-shot `crypto.hash` calls over pads made
+ * HMAC-SHA1 (https://www.rfc-editor.org/rfc/rfc2104#section-2) for received SRTP and SRTCP and
+ * the SRTCP we send: H(K ⊕ opad ‖ H(K ⊕ ipad ‖ m)) as two one-shot `crypto.hash` calls over pads made
  * once, instead of a Node Hmac object (key schedule, native wrapper, output buffer) per packet.
  */
 export class HmacSha1 {
@@ -27,6 +27,19 @@ export class HmacSha1 {
    * equal `msg[tagAt, tagAt + tagLength)`. Compares every byte (no early exit).
    */
   verify(msg: Buffer, len: number, suffix: number | null, tagAt: number, tagLength: number): boolean {
+    const tag = this.digest(msg, len, suffix);
+    let diff = 0;
+    for (let i = 0; i < tagLength; i++) diff |= tag.charCodeAt(i) ^ msg[tagAt + i]!;
+    return diff === 0;
+  }
+
+  /** Writes the first `tagLength` bytes of HMAC(`msg[0, len)`) into `msg` at `len`. */
+  sign(msg: Buffer, len: number, tagLength: number): void {
+    msg.write(this.digest(msg, len, null), len, tagLength, 'latin1');
+  }
+
+  /** The 20-byte MAC as a latin1 string. */
+  private digest(msg: Buffer, len: number, suffix: number | null): string {
     const n = len + (suffix === null ? 0 : 4);
     if (this.inner.length < BLOCK + n) {
       const grown = Buffer.alloc(BLOCK + n * 2);
@@ -36,9 +49,6 @@ export class HmacSha1 {
     this.inner.set(msg.subarray(0, len), BLOCK);
     if (suffix !== null) this.inner.writeUInt32BE(suffix >>> 0, BLOCK + len);
     this.outer.write(hash('sha1', this.inner.subarray(0, BLOCK + n), 'binary'), BLOCK, 20, 'latin1');
-    const tag = hash('sha1', this.outer, 'binary');
-    let diff = 0;
-    for (let i = 0; i < tagLength; i++) diff |= tag.charCodeAt(i) ^ msg[tagAt + i]!;
-    return diff === 0;
+    return hash('sha1', this.outer, 'binary');
   }
 }
