@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   GenericNack,
@@ -13,17 +12,12 @@ import {
   SrtcpSession,
 } from 'werift';
 import { PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80 } from '../srtp/SrtpProtector.ts';
+import { sessionPair } from '../testing/fakes.ts';
 import { FeedbackTap, feedbackTargets, onlyReports, type FeedbackTarget } from './FeedbackTap.ts';
 
 /** A subscriber's SRTCP sender, and a fake werift DTLS transport holding the matching receive context. */
 function connection(profile = PROFILE_AES_CM_128_HMAC_SHA1_80) {
-  const saltLen = profile === PROFILE_AEAD_AES_128_GCM ? 12 : 14;
-  const keys = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(saltLen), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(saltLen) };
-  const client = new SrtcpSession({ keys, profile });
-  const server = new SrtcpSession({
-    keys: { localMasterKey: keys.remoteMasterKey, localMasterSalt: keys.remoteMasterSalt, remoteMasterKey: keys.localMasterKey, remoteMasterSalt: keys.localMasterSalt },
-    profile,
-  });
+  const { a: client, b: server } = sessionPair(SrtcpSession, profile);
   const toWerift: Buffer[] = [];
   const udp = { socket: {}, onData: (d: Buffer, _addr: unknown) => void toWerift.push(d) };
   const dtls = { srtcp: server, iceTransport: { connection: { protocols: [{ transport: udp }] } } };

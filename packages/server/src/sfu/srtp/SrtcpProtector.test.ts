@@ -1,18 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RtcpReceiverInfo, RtcpRrPacket, RtcpSenderInfo, RtcpSrPacket, SrtcpSession } from 'werift';
 import { PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80 } from './SrtpProtector.ts';
 import { srtcpProtectorOf } from './SrtcpProtector.ts';
 import { srtcpKeysOf } from './weriftKeys.ts';
+import { sessionPair } from '../testing/fakes.ts';
 
 function sessions(profile: number): { ours: SrtcpSession; theirs: SrtcpSession } {
-  const saltLen = profile === PROFILE_AEAD_AES_128_GCM ? 12 : 14;
-  const keys = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(saltLen), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(saltLen) };
-  const ours = new SrtcpSession({ keys, profile });
-  const theirs = new SrtcpSession({
-    keys: { localMasterKey: keys.remoteMasterKey, localMasterSalt: keys.remoteMasterSalt, remoteMasterKey: keys.localMasterKey, remoteMasterSalt: keys.localMasterSalt },
-    profile,
-  });
+  const { a: ours, b: theirs } = sessionPair(SrtcpSession, profile);
   return { ours, theirs };
 }
 

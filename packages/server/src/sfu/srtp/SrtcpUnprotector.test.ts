@@ -1,18 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RtcpReceiverInfo, RtcpRrPacket, SrtcpSession } from 'werift';
 import { PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80 } from './SrtpProtector.ts';
 import { SrtcpUnprotector } from './SrtcpUnprotector.ts';
 import { srtcpKeysOf } from './weriftKeys.ts';
+import { sessionPair } from '../testing/fakes.ts';
 
 function sessions(profile: number): { sender: SrtcpSession; receiver: SrtcpSession } {
-  const saltLen = profile === PROFILE_AEAD_AES_128_GCM ? 12 : 14;
-  const keys = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(saltLen), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(saltLen) };
-  const sender = new SrtcpSession({ keys, profile });
-  const receiver = new SrtcpSession({
-    keys: { localMasterKey: keys.remoteMasterKey, localMasterSalt: keys.remoteMasterSalt, remoteMasterKey: keys.localMasterKey, remoteMasterSalt: keys.localMasterSalt },
-    profile,
-  });
+  const { a: sender, b: receiver } = sessionPair(SrtcpSession, profile);
   return { sender, receiver };
 }
 

@@ -4,18 +4,13 @@ import { RtpHeader, SrtpSession } from 'werift';
 import { PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80 } from './SrtpProtector.ts';
 import { estimateRoc, SrtpUnprotector } from './SrtpUnprotector.ts';
 import { srtpKeysOf } from './weriftKeys.ts';
+import { sessionPair } from '../testing/fakes.ts';
 
 /** Our inbound SRTP must decrypt what werift's reference SRTP encrypts (both profiles), and nothing forged. */
 describe('SrtpUnprotector', () => {
   for (const profile of [PROFILE_AES_CM_128_HMAC_SHA1_80, PROFILE_AEAD_AES_128_GCM]) {
     it(`decrypts werift's SRTP (profile ${profile}) across a sequence wrap, and rejects tampering`, () => {
-      const saltLen = profile === PROFILE_AEAD_AES_128_GCM ? 12 : 14;
-      const keys = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(saltLen), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(saltLen) };
-      const sender = new SrtpSession({ keys, profile });
-      const receiver = new SrtpSession({
-        keys: { localMasterKey: keys.remoteMasterKey, localMasterSalt: keys.remoteMasterSalt, remoteMasterKey: keys.localMasterKey, remoteMasterSalt: keys.localMasterSalt },
-        profile,
-      });
+      const { a: sender, b: receiver } = sessionPair(SrtpSession, profile);
       const u = new SrtpUnprotector(srtpKeysOf(receiver.remoteContext));
       const sizes = [1, 15, 16, 17, 300, 1199, 1600, 2000, 5];
       for (const [i, seq] of [65533, 65534, 65535, 0, 1, 2, 65535, 3, 4].entries()) {
@@ -32,12 +27,7 @@ describe('SrtpUnprotector', () => {
     });
   }
   it("decrypts a long AES-CM stream with loss, reordering and a second SSRC as werift does", () => {
-    const keys = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(14), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(14) };
-    const sender = new SrtpSession({ keys, profile: PROFILE_AES_CM_128_HMAC_SHA1_80 });
-    const receiver = new SrtpSession({
-      keys: { localMasterKey: keys.remoteMasterKey, localMasterSalt: keys.remoteMasterSalt, remoteMasterKey: keys.localMasterKey, remoteMasterSalt: keys.localMasterSalt },
-      profile: PROFILE_AES_CM_128_HMAC_SHA1_80,
-    });
+    const { a: sender, b: receiver } = sessionPair(SrtpSession, PROFILE_AES_CM_128_HMAC_SHA1_80);
     const u = new SrtpUnprotector(srtpKeysOf(receiver.remoteContext));
     const made: { srtp: Buffer; hl: number; ssrc: number; seq: number; payload: Buffer }[] = [];
     for (let i = 0; i < 1_500; i++) {

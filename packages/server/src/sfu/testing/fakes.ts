@@ -6,6 +6,22 @@ import { randomBytes } from 'node:crypto';
 import { RtpHeader, RtpPacket, SrtpSession } from 'werift';
 import type { MediaSource } from '../MediaSource.ts';
 
+interface SessionConfig {
+  keys: { localMasterKey: Buffer; localMasterSalt: Buffer; remoteMasterKey: Buffer; remoteMasterSalt: Buffer };
+  profile: number;
+}
+
+/**
+ * Two werift SRTP or SRTCP sessions of one DTLS association with fresh random master keys:
+ * what `a` encrypts, `b` decrypts (and the other way round). Profile 7 = AEAD_AES_128_GCM.
+ */
+export function sessionPair<T>(Session: new (config: SessionConfig) => T, profile: number): { a: T; b: T } {
+  const saltLen = profile === 7 ? 12 : 14;
+  const keys = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(saltLen), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(saltLen) };
+  const swapped = { localMasterKey: keys.remoteMasterKey, localMasterSalt: keys.remoteMasterSalt, remoteMasterKey: keys.localMasterKey, remoteMasterSalt: keys.localMasterSalt };
+  return { a: new Session({ keys, profile }), b: new Session({ keys: swapped, profile }) };
+}
+
 export class FakeEvent<T extends unknown[]> {
   private readonly fns = new Set<(...a: T) => void>();
   subscribe(fn: (...a: T) => void) {
@@ -45,14 +61,7 @@ export function fakeTransceiver(opts: {
   sendParts?: (parts: readonly Buffer[]) => void;
   udp?: { socket: { send(parts: readonly Buffer[], port: number, ip: string): void }; to: [string, number] };
 }): FakeTransceiver {
-  const profile = opts.profile ?? 1;
-  const saltLen = profile === 7 ? 12 : 14;
-  const k = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(saltLen), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(saltLen) };
-  const srtp = new SrtpSession({ keys: k, profile });
-  const receiver = new SrtpSession({
-    keys: { localMasterKey: k.remoteMasterKey, localMasterSalt: k.remoteMasterSalt, remoteMasterKey: k.localMasterKey, remoteMasterSalt: k.localMasterSalt },
-    profile,
-  });
+  const { a: srtp, b: receiver } = sessionPair(SrtpSession, opts.profile ?? 1);
   // The sender hands the socket an SRTP packet as parts (one gathering sendmsg).
   const socket = opts.udp?.socket ?? { send: (parts: readonly Buffer[]) => (opts.sendParts ? opts.sendParts(parts) : opts.send(Buffer.concat(parts))) };
   return {
