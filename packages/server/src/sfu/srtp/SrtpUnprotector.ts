@@ -1,5 +1,5 @@
 import { createDecipheriv } from 'node:crypto';
-import { CmKeystream } from './CmKeystream.ts';
+import { ctrIv } from './CmKeystream.ts';
 import { HmacSha1 } from './HmacSha1.ts';
 import { gcmIv, PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80, type SrtpKeys } from './SrtpProtector.ts';
 
@@ -19,8 +19,13 @@ interface RocState {
  */
 export class SrtpUnprotector {
   private readonly iv12 = Buffer.alloc(12);
-  /** AES-CM: keystream made ahead per SSRC (indices mostly count up), HMAC over precomputed pads. */
-  private readonly cm: CmKeystream | null = null;
+  private readonly iv = Buffer.alloc(16);
+  /**
+   * AES-CM: HMAC over pads made once. The payload is still decrypted by a decipher object per
+   * packet: decrypting with keystream batches (CmKeystream) into pooled buffers instead made the
+   * media worker run a full (mark-compact) collection about every second (`--trace-gc`), which
+   * cost more than the objects it saved.
+   */
   private readonly hmac: HmacSha1 | null = null;
   private readonly states = new Map<number, RocState>();
   readonly tagLength: number;
@@ -31,7 +36,6 @@ export class SrtpUnprotector {
     }
     if (keys.profile === PROFILE_AES_CM_128_HMAC_SHA1_80) {
       if (!keys.authKey) throw new Error('AES-CM needs an auth key');
-      this.cm = new CmKeystream(keys.key, keys.salt);
       this.hmac = new HmacSha1(keys.authKey);
     }
     this.tagLength = keys.profile === PROFILE_AEAD_AES_128_GCM ? 16 : 10;
@@ -62,10 +66,7 @@ export class SrtpUnprotector {
   private ctr(packet: Buffer, headerLength: number, end: number, ssrc: number, seq: number, roc: number): Buffer | null {
     if (!this.hmac!.verify(packet, end, roc, end, 10)) return null;
     // The payload gets its own buffer: the GOP cache and the consumers' resend histories keep it.
-    const out = Buffer.allocUnsafe(end - headerLength);
-    out.set(packet.subarray(headerLength, end));
-    this.cm!.xorInto(ssrc, roc * 0x1_0000 + seq, out, 0, out.length);
-    return out;
+    return createDecipheriv('aes-128-ctr', this.keys.key, ctrIv(this.iv, this.keys.salt, ssrc, seq, roc)).update(packet.subarray(headerLength, end));
   }
 
   /** https://www.rfc-editor.org/rfc/rfc7714#section-8 (AAD = header, 16-byte tag after the ciphertext). */
