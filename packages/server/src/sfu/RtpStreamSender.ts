@@ -6,7 +6,7 @@ import { RtpRewriter } from './rtp/RtpRewriter.ts';
 import { DirectSend } from './rtp/directSend.ts';
 import { SrtpProtector, type SrtpParts } from './srtp/SrtpProtector.ts';
 import { srtcpProtectorOf, type SrtcpProtector } from './srtp/SrtcpProtector.ts';
-import { srtcpKeysOf, srtpKeysOf } from './srtp/weriftKeys.ts';
+import { srtpKeysOf } from './srtp/weriftKeys.ts';
 
 const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
 const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
@@ -270,7 +270,7 @@ export class RtpStreamSender implements FeedbackTarget {
     const ntpLo = Math.floor((ntpSecs % 1) * 2 ** 32) >>> 0;
     const rtpTs = (this.rewriter.lastTimestamp + Math.round(((now - this.rewriter.lastSentTime) * clockRate) / 1000)) >>> 0;
     this.lastSr = { compactNtp: (((ntpHi & 0xffff) << 16) | (ntpLo >>> 16)) >>> 0, at: now };
-    if (this.srtcp === undefined) this.srtcp = srtcpProtectorOf(this.dtls, srtcpKeysOf);
+    if (this.srtcp === undefined) this.srtcp = srtcpProtectorOf(this.dtls);
     if (this.srtcp) {
       const sr = Buffer.allocUnsafe(28);
       sr[0] = 0x80; // V=2, no reception report blocks: we receive nothing on this connection

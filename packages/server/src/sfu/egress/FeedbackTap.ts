@@ -1,3 +1,4 @@
+import { UdpHooks, type WithUdpTransports } from '../rtp/udpHooks.ts';
 import { SrtcpUnprotector } from '../srtp/SrtcpUnprotector.ts';
 import { srtcpKeysOf } from '../srtp/weriftKeys.ts';
 
@@ -9,13 +10,8 @@ export interface FeedbackTarget {
   onRemb(bps: bigint): void;
 }
 
-interface UdpLike {
-  onData: (data: Buffer, addr: unknown) => void;
-  socket?: unknown;
-}
-interface WeriftDtls {
+interface WeriftDtls extends WithUdpTransports {
   srtcp?: { remoteContext?: unknown };
-  iceTransport: { connection: { protocols: { transport?: UdpLike }[] } };
 }
 
 /** Streams by media SSRC, per DTLS transport (one per subscriber connection with BUNDLE). */
@@ -44,8 +40,8 @@ const REMB_ID = 0x52454d42;
  * unchanged, as does a packet that does not authenticate.
  */
 export class FeedbackTap {
-  private readonly hooked = new Set<UdpLike>();
-  private readonly restore: (() => void)[] = [];
+  private hooks: UdpHooks | null = null;
+  private dtls: WeriftDtls | null = null;
   private ctx: unknown = null;
   private unprotector: SrtcpUnprotector | null = null;
   private closed = false;
@@ -56,18 +52,12 @@ export class FeedbackTap {
   install(dtls: unknown): void {
     if (this.closed || !dtls) return;
     const d = dtls as WeriftDtls;
-    for (const proto of d.iceTransport.connection.protocols) {
-      const udp = proto.transport;
-      if (!udp || typeof udp.onData !== 'function' || !udp.socket || this.hooked.has(udp)) continue;
-      const original = udp.onData;
-      udp.onData = (data, addr) => {
-        if (!this.onDatagram(data, d)) original(data, addr);
-      };
-      this.hooked.add(udp);
-      this.restore.push(() => {
-        udp.onData = original;
-      });
+    if (d !== this.dtls) {
+      this.hooks?.close();
+      this.dtls = d;
+      this.hooks = new UdpHooks((data) => this.onDatagram(data, d));
     }
+    this.hooks!.install(d);
   }
 
   /** True when the datagram was a feedback compound handled here. */
@@ -94,9 +84,9 @@ export class FeedbackTap {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const r of this.restore) r();
-    this.restore.length = 0;
-    this.hooked.clear();
+    this.hooks?.close();
+    this.hooks = null;
+    this.dtls = null;
   }
 }
 

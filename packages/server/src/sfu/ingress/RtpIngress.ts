@@ -1,5 +1,6 @@
 import type { RtpPacket } from 'werift';
 import { newHeaderView, readRtpHeader, type ExtensionIds } from '../rtp/rtpHeader.ts';
+import { UdpHooks, type WithUdpTransports } from '../rtp/udpHooks.ts';
 import { SrtpUnprotector } from '../srtp/SrtpUnprotector.ts';
 import { srtpKeysOf } from '../srtp/weriftKeys.ts';
 import { ReceiveStream, type ReceptionReport } from './ReceiveStream.ts';
@@ -35,15 +36,9 @@ interface Route {
   ssrc: number;
 }
 
-interface UdpLike {
-  onData: (data: Buffer, addr: unknown) => void;
-  socket?: unknown;
-  closed?: boolean;
-}
-interface WeriftDtls {
+interface WeriftDtls extends WithUdpTransports {
   state: string;
   srtp?: { remoteContext?: unknown };
-  iceTransport: { connection: { protocols: { transport?: UdpLike }[] } };
   onRtcp: { subscribe(f: (p: unknown) => void): { unSubscribe(): void } };
   sendRtcp(packets: { serialize(): Buffer }[]): Promise<unknown>;
 }
@@ -70,7 +65,7 @@ export class RtpIngress {
   private dtls: WeriftDtls | null = null;
   private srtpSession: unknown = null;
   private unprotector: SrtpUnprotector | null = null;
-  private readonly hooked = new Set<UdpLike>();
+  private readonly hooks = new UdpHooks((data) => this.onDatagram(data));
   private readonly restore: (() => void)[] = [];
   private nackTimer: NodeJS.Timeout | null = null;
   private readonly rrTimer: NodeJS.Timeout;
@@ -113,20 +108,8 @@ export class RtpIngress {
    * restart added). Until DTLS has SRTP keys every datagram still goes to werift.
    */
   install(): void {
-    const dtls = this.dtls;
-    if (this.closed || !dtls) return;
-    for (const proto of dtls.iceTransport.connection.protocols) {
-      const udp = proto.transport;
-      if (!udp || typeof udp.onData !== 'function' || !udp.socket || this.hooked.has(udp)) continue;
-      const original = udp.onData;
-      udp.onData = (data, addr) => {
-        if (!this.onDatagram(data)) original(data, addr);
-      };
-      this.hooked.add(udp);
-      this.restore.push(() => {
-        udp.onData = original;
-      });
-    }
+    if (this.closed || !this.dtls) return;
+    this.hooks.install(this.dtls);
   }
 
   /** Hot path. True when the datagram was an RTP packet handled (or dropped) here. */
@@ -271,9 +254,9 @@ export class RtpIngress {
     this.closed = true;
     clearInterval(this.rrTimer);
     if (this.nackTimer) clearInterval(this.nackTimer);
+    this.hooks.close();
     for (const r of this.restore) r();
     this.restore.length = 0;
-    this.hooked.clear();
     this.routes.clear();
     this.tracks.clear();
     this.dtls = null;

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { RtcpReceiverInfo, RtcpRrPacket, RtcpSenderInfo, RtcpSrPacket, SrtcpSession } from 'werift';
 import { PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80 } from './SrtpProtector.ts';
 import { srtcpProtectorOf } from './SrtcpProtector.ts';
-import { srtcpKeysOf } from './weriftKeys.ts';
 import { sessionPair } from '../testing/fakes.ts';
 
 function sessions(profile: number): { ours: SrtcpSession; theirs: SrtcpSession } {
@@ -17,7 +16,7 @@ describe('SrtcpProtector', () => {
   it("protects what werift's SRTCP decrypts, on werift's own index for the SSRC", () => {
     const { ours, theirs } = sessions(PROFILE_AES_CM_128_HMAC_SHA1_80);
     const dtls = { srtcp: ours };
-    const p = srtcpProtectorOf(dtls, srtcpKeysOf)!;
+    const p = srtcpProtectorOf(dtls)!;
     expect(p).not.toBeNull();
     const indexOf = (srtcp: Buffer) => srtcp.readUInt32BE(srtcp.length - 14) & 0x7fffffff;
     const indices: number[] = [];
@@ -38,8 +37,8 @@ describe('SrtcpProtector', () => {
   });
 
   it('is not made for GCM connections (werift sends their RTCP)', () => {
-    expect(srtcpProtectorOf({ srtcp: sessions(PROFILE_AEAD_AES_128_GCM).ours }, srtcpKeysOf)).toBeNull();
-    expect(srtcpProtectorOf({}, srtcpKeysOf)).toBeNull();
-    expect(srtcpProtectorOf(null, srtcpKeysOf)).toBeNull();
+    expect(srtcpProtectorOf({ srtcp: sessions(PROFILE_AEAD_AES_128_GCM).ours })).toBeNull();
+    expect(srtcpProtectorOf({})).toBeNull();
+    expect(srtcpProtectorOf(null)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { CmKeystream } from './CmKeystream.ts';
 import { HmacSha1 } from './HmacSha1.ts';
 import type { SrtcpKeys } from './SrtcpUnprotector.ts';
+import { srtcpKeysOf } from './weriftKeys.ts';
 
 /** The SRTCP index of one sending SSRC: werift's own per-SSRC state, so both count on one index. */
 export interface SrtcpIndexState {
@@ -49,9 +50,9 @@ interface WeriftSrtcpLocal {
 }
 
 /** An SRTCP protector on werift's outbound SRTCP context of a DTLS transport; null for GCM or other werift internals. */
-export function srtcpProtectorOf(dtls: unknown, keysOf: (ctx: unknown) => SrtcpKeys | null): SrtcpProtector | null {
+export function srtcpProtectorOf(dtls: unknown): SrtcpProtector | null {
   const ctx = (dtls as { srtcp?: { localContext?: unknown } } | null)?.srtcp?.localContext as (WeriftSrtcpLocal & object) | undefined;
   if (!ctx || typeof ctx.getSrtcpSsrcState !== 'function') return null;
-  const keys = keysOf(ctx);
+  const keys = srtcpKeysOf(ctx);
   return keys ? new SrtcpProtector(keys, (ssrc) => ctx.getSrtcpSsrcState(ssrc)) : null;
 }
