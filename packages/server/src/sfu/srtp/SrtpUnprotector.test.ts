@@ -21,7 +21,9 @@ describe('SrtpUnprotector', () => {
         const hl = header.serializeSize;
         const forged = Buffer.from(srtp);
         forged[hl] = forged[hl]! ^ 1;
+        const forgedCopy = Buffer.from(forged);
         expect(u.unprotect(forged, hl, ssrc, seq)).toBeNull();
+        expect(forged.equals(forgedCopy)).toBe(true); // a packet that does not authenticate is left as it was
         expect(u.unprotect(srtp, hl, ssrc, seq)?.equals(payload)).toBe(true);
       }
     });

@@ -1,5 +1,5 @@
 import { createDecipheriv } from 'node:crypto';
-import { ctrIv } from './CmKeystream.ts';
+import { CmKeystream } from './CmKeystream.ts';
 import { HmacSha1 } from './HmacSha1.ts';
 import { gcmIv, PROFILE_AEAD_AES_128_GCM, PROFILE_AES_CM_128_HMAC_SHA1_80, type SrtpKeys } from './SrtpProtector.ts';
 
@@ -13,20 +13,20 @@ interface RocState {
 /**
  * Inbound SRTP for one DTLS session (all SSRCs the peer sends): authenticates and decrypts an
  * SRTP packet whose RTP header the caller has already located. Keeps only the per-SSRC rollover
- * counters; no per-packet objects beyond Node's cipher/HMAC objects and the decrypted payload.
+ * counters. AES-CM decrypts in place, in the packet's own buffer (the datagram Node allocated for
+ * this receive), so no object is made per packet; GCM needs a decipher object per packet.
  * (No replay list, https://www.rfc-editor.org/rfc/rfc3711#section-3.3.2: the SFU forwards what
  * authenticates, as werift's receive path did.)
  */
 export class SrtpUnprotector {
   private readonly iv12 = Buffer.alloc(12);
-  private readonly iv = Buffer.alloc(16);
   /**
-   * AES-CM: HMAC over pads made once. The payload is still decrypted by a decipher object per
-   * packet: decrypting with keystream batches (CmKeystream) into pooled buffers instead made the
-   * media worker run a full (mark-compact) collection about every second (`--trace-gc`), which
-   * cost more than the objects it saved.
+   * AES-CM: HMAC over pads made once, keystream made ahead per SSRC. (Decrypting into pooled
+   * buffers instead of in place made the media worker run a full (mark-compact) collection about
+   * every second (`--trace-gc`): the GOP cache and resend histories kept pool slabs alive.)
    */
   private readonly hmac: HmacSha1 | null = null;
+  private readonly cm: CmKeystream | null = null;
   private readonly states = new Map<number, RocState>();
   readonly tagLength: number;
 
@@ -37,14 +37,16 @@ export class SrtpUnprotector {
     if (keys.profile === PROFILE_AES_CM_128_HMAC_SHA1_80) {
       if (!keys.authKey) throw new Error('AES-CM needs an auth key');
       this.hmac = new HmacSha1(keys.authKey);
+      this.cm = new CmKeystream(keys.key, keys.salt);
     }
     this.tagLength = keys.profile === PROFILE_AEAD_AES_128_GCM ? 16 : 10;
   }
 
   /**
    * `packet` is the whole SRTP packet, `headerLength` the length of its RTP header (with CSRCs and
-   * extensions). Returns the decrypted payload (padding still included) in a new buffer, or null
-   * when the packet does not authenticate.
+   * extensions). Returns the decrypted payload (padding still included), or null when the packet
+   * does not authenticate (left as it was). AES-CM decrypts in place: the payload returned is a
+   * view of `packet`, whose bytes the caller must not use as SRTP again; GCM returns a new buffer.
    */
   unprotect(packet: Buffer, headerLength: number, ssrc: number, seq: number): Buffer | null {
     const end = packet.length - this.tagLength;
@@ -65,8 +67,10 @@ export class SrtpUnprotector {
   /** https://www.rfc-editor.org/rfc/rfc3711#section-4.2 (HMAC-SHA1 over header ‖ payload ‖ ROC, 80 bits), §4.1.1 AES-CM. */
   private ctr(packet: Buffer, headerLength: number, end: number, ssrc: number, seq: number, roc: number): Buffer | null {
     if (!this.hmac!.verify(packet, end, roc, end, 10)) return null;
-    // The payload gets its own buffer: the GOP cache and the consumers' resend histories keep it.
-    return createDecipheriv('aes-128-ctr', this.keys.key, ctrIv(this.iv, this.keys.salt, ssrc, seq, roc)).update(packet.subarray(headerLength, end));
+    // In place: the GOP cache and the consumers' resend histories keep the payload, and with it
+    // this datagram's buffer, which nothing else holds.
+    this.cm!.xorInto(ssrc, roc * 0x1_0000 + seq, packet, headerLength, end - headerLength);
+    return packet.subarray(headerLength, end);
   }
 
   /** https://www.rfc-editor.org/rfc/rfc7714#section-8 (AAD = header, 16-byte tag after the ciphertext). */
