@@ -79,6 +79,23 @@ export class ServerProcess {
     });
   }
 
+  /**
+   * Nanoseconds on a CPU so far, summed over the live threads (scheduler's run time: exact, where
+   * /proc/<pid>/stat counts 10 ms ticks). For short sub-windows; a thread that exited is missing.
+   */
+  runNs(): number {
+    const dir = `/proc/${this.child.pid}/task`;
+    let ns = 0;
+    for (const tid of fs.readdirSync(dir)) {
+      try {
+        ns += Number(fs.readFileSync(`${dir}/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // the thread exited meanwhile
+      }
+    }
+    return ns;
+  }
+
   async forwarded(): Promise<number> {
     return (await this.counters()).forwarded;
   }

@@ -49,6 +49,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     config.sfuWorkers,
     { additionalHosts: config.RTC_ADDITIONAL_HOSTS, portRange: [config.RTC_MIN_PORT, config.RTC_MAX_PORT] },
     log,
+    config.SFU_YOUNG_GENERATION_MB,
   );
   const recordings = new RecordingService(
     services.db,
@@ -97,14 +98,14 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
   registerSignaling(app, { services, rooms, pool, metrics, log, calls: inbox.calls, hub: inbox.hub });
 
   // Media-plane gauges and counters are read from the workers when /metrics is scraped.
-  const seen = { forwarded: 0, retransmitted: 0, plis: 0 };
+  const seen = { forwarded: 0, retransmitted: 0, plis: 0, majorGcs: 0 };
   const advance = (counter: { inc(n: number): void }, key: keyof typeof seen, total: number) => {
     if (total > seen[key]) counter.inc(total - seen[key]);
     seen[key] = Math.max(seen[key], total);
   };
   metrics.onScrape(async () => {
     const all = await pool.stats().catch(() => []);
-    const sum = (k: 'producers' | 'consumers' | 'forwarded' | 'retransmitted' | 'plis') => all.reduce((a, s) => a + s[k], 0);
+    const sum = (k: 'producers' | 'consumers' | 'forwarded' | 'retransmitted' | 'plis' | 'majorGcs') => all.reduce((a, s) => a + s[k], 0);
     metrics.producers.set(sum('producers'));
     metrics.consumers.set(sum('consumers'));
     metrics.participants.set(rooms.participantCount());
@@ -114,6 +115,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     advance(metrics.rtpForwarded, 'forwarded', sum('forwarded'));
     advance(metrics.nacks, 'retransmitted', sum('retransmitted'));
     advance(metrics.plis, 'plis', sum('plis'));
+    advance(metrics.mediaMajorGcs, 'majorGcs', sum('majorGcs'));
   });
 
   await app.listen({ port: config.PORT, host: config.HOST });

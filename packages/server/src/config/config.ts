@@ -51,6 +51,8 @@ export const configSchema = z.object({
   SFU_ROOM_SPREAD_AT: z.coerce.number().int().min(0).default(16),
   /** Media worker threads; 0 = one per CPU core. */
   SFU_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
+  /** V8 young generation of each media worker, MB; 0 = V8's default (see SfuPool). */
+  SFU_YOUNG_GENERATION_MB: z.coerce.number().int().min(0).max(1024).default(12),
   /** Addresses the SFU gathers ICE candidates on, besides the machine's interfaces. */
   RTC_ADDITIONAL_HOSTS: csv.default(['127.0.0.1']),
   RTC_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),

@@ -29,6 +29,7 @@ export function createMetrics() {
     rtpForwarded: new Counter({ name: 'convene_rtp_forwarded_total', help: 'RTP packets forwarded', registers: [registry] }),
     nacks: new Counter({ name: 'convene_nack_total', help: 'NACKed packets retransmitted', registers: [registry] }),
     plis: new Counter({ name: 'convene_pli_total', help: 'PLIs sent to publishers', registers: [registry] }),
+    mediaMajorGcs: new Counter({ name: 'convene_media_major_gc_total', help: 'Full (mark-compact) garbage collections in the media workers', registers: [registry] }),
     captionRooms: new Gauge({ name: 'convene_caption_rooms', help: 'Rooms with live captions on', registers: [registry] }),
     captionDropped: new Gauge({
       name: 'convene_caption_audio_dropped_seconds',

@@ -56,7 +56,7 @@ export class CmKeystream {
       b = this.make(ssrc, index, Math.max(16, (len + 15) & ~15), 1);
     } else {
       if (!b || index >= b.base + b.count || len > b.slot) {
-        b = this.make(ssrc, index, Math.max(16, (len + 15) & ~15, b ? b.slot : 0));
+        b = this.make(ssrc, index, Math.max(16, (len + 15) & ~15, b ? b.slot : 0), undefined, b ?? null);
         this.batches.set(ssrc, b);
       }
       if (this.last !== b) this.last = b;
@@ -82,7 +82,13 @@ export class CmKeystream {
     for (; i < len; i++) buf[start + i]! ^= ks[at + i]!;
   }
 
-  private make(ssrc: number, base: number, slot: number, count = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BYTES / slot)))): Batch {
+  /**
+   * The keystream of packets `base`… of `ssrc`. A batch that stays (`prev` given, null for the
+   * SSRC's first) is kept in a buffer of the SSRC's own, reused batch after batch: the cipher's
+   * output buffer then dies young. Kept as the batch itself, it lived long enough (a fraction of a
+   * second) to be promoted, and the media worker ran a full (mark-compact) collection every second.
+   */
+  private make(ssrc: number, base: number, slot: number, count = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BYTES / slot))), prev?: Batch | null): Batch {
     const size = count * slot;
     if (this.blocks.length < size) {
       this.blocks = Buffer.allocUnsafeSlow(Math.max(size, BATCH_BYTES));
@@ -107,9 +113,18 @@ export class CmKeystream {
         w[o + 3] = d | counter[j]!;
       }
     }
-    const ks = this.ecb.update(this.blocks.subarray(0, size));
-    const words = ks.byteOffset & 3 ? null : new Int32Array(ks.buffer, ks.byteOffset, ks.length >> 2);
-    return { ssrc, base, count, slot, ks, words };
+    const out = this.ecb.update(this.blocks.subarray(0, size));
+    if (prev === undefined) return { ssrc, base, count, slot, ks: out, words: out.byteOffset & 3 ? null : new Int32Array(out.buffer, out.byteOffset, out.length >> 2) };
+    if (prev && prev.ks.length >= size && prev.words) {
+      prev.ks.set(out);
+      prev.base = base;
+      prev.count = count;
+      prev.slot = slot;
+      return prev;
+    }
+    const ks = Buffer.allocUnsafeSlow(Math.max(size, BATCH_BYTES));
+    ks.set(out);
+    return { ssrc, base, count, slot, ks, words: new Int32Array(ks.buffer, 0, ks.length >> 2) };
   }
 }
 

@@ -1,4 +1,5 @@
-import { performance } from 'node:perf_hooks';
+import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
+import { resourceLimits } from 'node:worker_threads';
 import { ConveneError } from '@convene/protocol';
 import type { TransportNetworkOptions } from '../codecs.ts';
 import { newCounters } from '../counters.ts';
@@ -13,11 +14,18 @@ export class WorkerHost {
   private readonly routers = new Map<string, Router>();
   private readonly counters = newCounters();
   private elu = performance.eventLoopUtilization();
+  /** Full (mark-compact) collections of this thread since it started. */
+  private majorGcs = 0;
+  private readonly gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) this.majorGcs++;
+  });
 
   constructor(
     private readonly net: TransportNetworkOptions,
     private readonly emit: (e: WorkerEvent) => void,
-  ) {}
+  ) {
+    this.gcObserver.observe({ entryTypes: ['gc'] });
+  }
 
   private router(id: string): Router {
     const r = this.routers.get(id);
@@ -143,10 +151,20 @@ export class WorkerHost {
     const now = performance.eventLoopUtilization();
     const delta = performance.eventLoopUtilization(now, this.elu);
     this.elu = now;
-    return { routers: this.routers.size, peers, producers, consumers, ...this.counters, eventLoopUtilization: delta.utilization };
+    return {
+      routers: this.routers.size,
+      peers,
+      producers,
+      consumers,
+      ...this.counters,
+      eventLoopUtilization: delta.utilization,
+      majorGcs: this.majorGcs,
+      youngGenerationMb: resourceLimits.maxYoungGenerationSizeMb ?? 0,
+    };
   }
 
   close(): void {
+    this.gcObserver.disconnect();
     for (const r of this.routers.values()) r.close();
     this.routers.clear();
   }

@@ -52,6 +52,10 @@ export interface WorkerStats {
   plis: number;
   /** RSS is per process; CPU is this thread's (worker_threads do not split process.cpuUsage). */
   eventLoopUtilization: number;
+  /** Full (mark-compact) garbage collections of the worker thread since it started. */
+  majorGcs: number;
+  /** The V8 young generation the worker runs with, MB (SfuPool). */
+  youngGenerationMb: number;
 }
 
 export type WorkerEvent =
