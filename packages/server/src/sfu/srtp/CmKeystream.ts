@@ -84,9 +84,9 @@ export class CmKeystream {
 
   /**
    * The keystream of packets `base`… of `ssrc`. A batch that stays (`prev` given, null for the
-   * SSRC's first) is kept in a buffer of the SSRC's own, reused batch after batch: the cipher's
-   * output buffer then dies young. Kept as the batch itself, it lived long enough (a fraction of a
-   * second) to be promoted, and the media worker ran a full (mark-compact) collection every second.
+   * SSRC's first) is kept in a buffer of the SSRC's own, reused batch after batch, so the
+   * cipher's 64 KB output buffer dies young instead of living a fraction of a second and being
+   * promoted to the old generation. A lone batch (an older packet) is used once and dropped.
    */
   private make(ssrc: number, base: number, slot: number, count = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BYTES / slot))), prev?: Batch | null): Batch {
     const size = count * slot;

@@ -21,9 +21,9 @@ interface RocState {
 export class SrtpUnprotector {
   private readonly iv12 = Buffer.alloc(12);
   /**
-   * AES-CM: HMAC over pads made once, keystream made ahead per SSRC. (Decrypting into pooled
-   * buffers instead of in place made the media worker run a full (mark-compact) collection about
-   * every second (`--trace-gc`): the GOP cache and resend histories kept pool slabs alive.)
+   * AES-CM: HMAC over pads made once, keystream made ahead per SSRC. (An earlier try of this
+   * decrypted into pooled buffers and was taken out because the media worker then ran a full
+   * collection every second; that mode came from V8's young-generation size, see SfuPool.)
    */
   private readonly hmac: HmacSha1 | null = null;
   private readonly cm: CmKeystream | null = null;
