@@ -14,6 +14,7 @@ import { callsScenario, printCalls, type CallsResult } from './calls.ts';
 import { printSpaces, spaceScenario, stormScenario, type SpaceResult, type StormResult } from './spaces.ts';
 import { captionsScenario, printCaptions, type CaptionResult } from './captions.ts';
 import { hlsLatencyScenario, printHlsLatency, type HlsLatencyResult } from './hlsLatency.ts';
+import { machineReference, type Reference } from './reference.ts';
 
 interface Result {
   scenario: string;
@@ -31,6 +32,8 @@ interface Result {
   threads: string;
   /** µs of CPU per forwarded packet in each sub-window (scheduler run time), in order. */
   usPerPacketSub: number[];
+  /** The machine-speed reference (bench/reference.ts) just before and just after the window. */
+  reference: [Reference | null, Reference | null];
 }
 
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10_000);
@@ -58,6 +61,7 @@ interface Receiver {
 }
 
 async function measure(name: string, server: ServerProcess, pairs: [Receiver, string][]): Promise<Result> {
+  const refBefore = await machineReference();
   const cpu0 = server.cpuSplit();
   const thr0 = server.threadCpu();
   const c0 = await server.counters();
@@ -84,13 +88,14 @@ async function measure(name: string, server: ServerProcess, pairs: [Receiver, st
   if (perf && perf.exitCode === null) await new Promise((r) => perf.once('exit', r));
   const secs = (Date.now() - t0) / 1000;
   const c1 = await server.counters();
-  const fwd = c1.forwarded - fwd0;
   const split = server.cpuSplit();
+  const thr1 = server.threadCpu();
+  const frames = pairs.map(([b, id], i) => b.frames(id) - frames0[i]!);
+  const refAfter = await machineReference();
+  const fwd = c1.forwarded - fwd0;
   const user = split.user - cpu0.user;
   const kernel = split.kernel - cpu0.kernel;
   const cpu = user + kernel;
-  const thr1 = server.threadCpu();
-  const frames = pairs.map(([b, id], i) => b.frames(id) - frames0[i]!);
   // Join → first frame counts only subscribers that joined after the publisher was already sending.
   const firsts = pairs
     .filter(([b, id]) => (publishedAt.get(id) ?? Infinity) < b.joinedAt)
@@ -118,6 +123,7 @@ async function measure(name: string, server: ServerProcess, pairs: [Receiver, st
     rtxPps: (c1.retransmitted - c0.retransmitted) / secs,
     threads: busy,
     usPerPacketSub: sub,
+    reference: [refBefore, refAfter],
   };
 }
 
@@ -261,10 +267,13 @@ const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 const spread = (xs: number[]) => (xs.length ? `${f(pct(xs, 50), 1)} (${f(Math.min(...xs), 1)}–${f(Math.max(...xs), 1)})` : '–');
 console.log(`\nConvene benchmark — ${cores} cores, node ${process.version}, window ${WINDOW_MS / 1000}s\n`);
 if (results.length > 0) {
-  console.log(`| scenario | server µs CPU / fwd packet (user + kernel) | per ${SUB_MS / 1000} s: median (min–max) | fwd packets/s | server CPU % | server RSS MB | join→first frame p50 / p95 ms | subscriber fps | NACK resent/s | busy server threads |`);
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log(`| scenario | server µs CPU / fwd packet (user + kernel) | per ${SUB_MS / 1000} s: median (min–max) | reference µs before / after | ÷ reference | fwd packets/s | server CPU % | server RSS MB | join→first frame p50 / p95 ms | subscriber fps | NACK resent/s | busy server threads |`);
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.scenario} | ${f(r.usPerPacket, 1)} (${f(r.usUser, 1)} + ${f(r.usKernel, 1)}) | ${spread(r.usPerPacketSub)} | ${f(r.pps)} | ${f(r.cpuPct, 1)} | ${f(r.rssMb)} | ${f(r.firstFrameP50)} / ${f(r.firstFrameP95)} | ${f(r.fps, 1)} | ${f(r.rtxPps)} | ${r.threads} |`);
+    const [b, a] = r.reference;
+    const refs = [b, a].filter((x): x is Reference => x !== null).map((x) => x.us);
+    const ref = refs.length ? refs.reduce((x, y) => x + y, 0) / refs.length : NaN;
+    console.log(`| ${r.scenario} | ${f(r.usPerPacket, 1)} (${f(r.usUser, 1)} + ${f(r.usKernel, 1)}) | ${spread(r.usPerPacketSub)} | ${f(b?.us ?? NaN, 2)} / ${f(a?.us ?? NaN, 2)} | ${f(r.usPerPacket / ref, 2)} | ${f(r.pps)} | ${f(r.cpuPct, 1)} | ${f(r.rssMb)} | ${f(r.firstFrameP50)} / ${f(r.firstFrameP95)} | ${f(r.fps, 1)} | ${f(r.rtxPps)} | ${r.threads} |`);
   }
 }
 printCalls(callResults);

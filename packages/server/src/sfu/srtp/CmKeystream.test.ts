@@ -1,7 +1,7 @@
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PROFILE_AES_CM_128_HMAC_SHA1_80, SrtpProtector, ctrIv } from './SrtpProtector.ts';
-import { sendBuffer } from './sendRing.ts';
+import { MAX_SLOT, sendSlot } from './sendRing.ts';
 
 /** RFC 3711 AES-CM + HMAC-SHA1-80 the plain way: one cipher and one HMAC object per packet. */
 function reference(keys: { key: Buffer; salt: Buffer; authKey: Buffer }, header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): Buffer {
@@ -49,20 +49,22 @@ describe('AES-CM with batched keystream', () => {
   });
 });
 
-describe('sendBuffer', () => {
-  it('cuts 8-byte-aligned, non-overlapping buffers from one slab, and comes round after 4 MB', () => {
-    const first = sendBuffer(1_200);
-    let prev = first;
+describe('sendSlot', () => {
+  it('hands out 8-byte-aligned, non-overlapping slots of one 4 MB ring, and comes round', () => {
+    let prev = sendSlot(1_200);
+    let prevSize = 1_200;
     let wrapped = false;
     for (let i = 0; i < 4_000; i++) {
-      const b = sendBuffer(1_100 + (i % 200));
-      expect(b.byteOffset % 8).toBe(0);
-      expect(b.length).toBe(1_100 + (i % 200));
-      if (b.buffer === first.buffer && b.byteOffset < prev.byteOffset) wrapped = true;
-      else expect(b.byteOffset).toBeGreaterThanOrEqual(prev.byteOffset + prev.length);
-      prev = b;
+      const size = 1_100 + (i % 200);
+      const at = sendSlot(size);
+      expect(at % 8).toBe(0);
+      expect(at + size).toBeLessThanOrEqual(4 << 20);
+      if (at < prev) wrapped = true;
+      else expect(at).toBeGreaterThanOrEqual(prev + prevSize);
+      prev = at;
+      prevSize = size;
     }
     expect(wrapped).toBe(true);
-    expect(sendBuffer(100_000).length).toBe(100_000); // too big for the ring: its own buffer
+    expect(sendSlot(MAX_SLOT + 1)).toBe(-1); // too big for the ring: the caller makes its own buffer
   });
 });

@@ -49,8 +49,12 @@ export class CmKeystream {
     this.ecb.setAutoPadding(false);
   }
 
-  /** Encrypts (or decrypts) `len` bytes of `buf` from `start` in place with packet `index` of `ssrc`. */
-  xorInto(ssrc: number, index: number, buf: Buffer, start: number, len: number): void {
+  /**
+   * Encrypts (or decrypts) `len` bytes of `buf` from `start` in place with packet `index` of `ssrc`.
+   * `words`, when the caller has one, is an Int32Array over all of `buf`'s ArrayBuffer: reading
+   * `buf.buffer` to find or make one is a call into V8's runtime per packet.
+   */
+  xorInto(ssrc: number, index: number, buf: Buffer, start: number, len: number, words?: Int32Array): void {
     let b = this.last && this.last.ssrc === ssrc ? this.last : this.batches.get(ssrc);
     if (b && index < b.base) {
       // An older packet again (a resend without RTX): its keystream alone, used once; the batch stays.
@@ -69,16 +73,29 @@ export class CmKeystream {
     const off = buf.byteOffset + start;
     if (b.words && (off & 3) === 0) {
       // 32 bits at a time through views cached per ArrayBuffer (Node's pool slab, our batch).
-      if (buf.buffer !== this.viewOf) {
-        this.viewOf = buf.buffer;
-        this.view = new Int32Array(buf.buffer, 0, buf.buffer.byteLength >> 2);
+      let w = words;
+      if (!w) {
+        if (buf.buffer !== this.viewOf) {
+          this.viewOf = buf.buffer;
+          this.view = new Int32Array(buf.buffer, 0, buf.buffer.byteLength >> 2);
+        }
+        w = this.view;
       }
-      const w = this.view;
       const k = b.words;
       const o = off >> 2;
       const ko = at >> 2;
       const n = len >> 2;
-      for (let j = 0; j < n; j++) w[o + j]! ^= k[ko + j]!;
+      // Four words per turn: about half the time of one (fewer loop and bounds checks).
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        const q = o + j;
+        const r = ko + j;
+        w[q]! ^= k[r]!;
+        w[q + 1]! ^= k[r + 1]!;
+        w[q + 2]! ^= k[r + 2]!;
+        w[q + 3]! ^= k[r + 3]!;
+      }
+      for (; j < n; j++) w[o + j]! ^= k[ko + j]!;
       i = n << 2;
     }
     for (; i < len; i++) buf[start + i]! ^= ks[at + i]!;

@@ -36,6 +36,21 @@ describe('SrtpProtector', () => {
       }
     });
   }
+  it('protects a packet too big for a send-ring slot in a buffer of its own, and the ring packets around it', () => {
+    const k = { localMasterKey: randomBytes(16), localMasterSalt: randomBytes(14), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(14) };
+    const sender = new SrtpSession({ keys: k, profile: PROFILE_AES_CM_128_HMAC_SHA1_80 });
+    const p = new SrtpProtector(srtpKeysOf(sender.localContext));
+    const out: { srtp: Buffer; expected: Buffer }[] = [];
+    for (const [seq, size] of [[10, 1100], [11, 70_000], [12, 1100]] as const) {
+      const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: 90, ssrc: 0x5555 });
+      const payload = randomBytes(size);
+      const [srtp] = p.protect(header.serialize(header.serializeSize), payload, 0x5555, seq, 0);
+      out.push({ srtp: srtp!, expected: sender.encrypt(payload, header) });
+    }
+    // Compared after all three: a later packet must not have overwritten an earlier one.
+    for (const { srtp, expected } of out) expect(srtp.equals(expected)).toBe(true);
+    expect(out[1]!.srtp.length).toBe(12 + 70_000 + 10);
+  });
   it('refuses unknown profiles', () => {
     expect(() => new SrtpProtector({ profile: 2, key: randomBytes(16), salt: randomBytes(14) })).toThrow();
   });

@@ -2,7 +2,7 @@ import { createCipheriv, hash } from 'node:crypto';
 import { CmKeystream } from './CmKeystream.ts';
 
 export { ctrIv } from './CmKeystream.ts';
-import { sendBuffer } from './sendRing.ts';
+import { ringWords, sendRing, sendSlot } from './sendRing.ts';
 
 /** SHA-1's block size: HMAC's pads are this long. */
 const HMAC_BLOCK = 64;
@@ -77,18 +77,27 @@ export class SrtpProtector {
     const start = HMAC_BLOCK + header.length;
     const len = payload.length;
     const end = start + len;
-    const pkt = sendBuffer(end + 10);
+    // The packet's slot in the send ring, at `at`; a packet too big for a slot (it could not be
+    // sent as one datagram anyway) gets a buffer of its own.
+    const slot = sendSlot(end + 10);
+    const buf = slot < 0 ? Buffer.allocUnsafe(end + 10) : sendRing();
+    const at = slot < 0 ? 0 : slot;
     // TypedArray#set, not Buffer#copy: copy() makes a view of its source on every call.
-    pkt.set(this.ipad, 0);
-    pkt.set(header, HMAC_BLOCK);
-    pkt.set(payload, start);
-    cm.xorInto(ssrc, roc * 0x1_0000 + seq, pkt, start, len);
-    pkt.writeUInt32BE(roc >>> 0, end);
+    buf.set(this.ipad, at);
+    buf.set(header, at + HMAC_BLOCK);
+    buf.set(payload, at + start);
+    cm.xorInto(ssrc, roc * 0x1_0000 + seq, buf, at + start, len, slot < 0 ? undefined : ringWords);
+    buf.writeUInt32BE(roc >>> 0, at + end);
     // https://www.rfc-editor.org/rfc/rfc2104#section-2: H(K ⊕ opad ‖ H(K ⊕ ipad ‖ m)); the tag
-    // (first 80 bits) overwrites the ROC, which is authenticated but not sent.
-    this.outer.write(hash('sha1', pkt.subarray(0, end + 4), 'binary'), HMAC_BLOCK, 20, 'latin1');
-    pkt.write(hash('sha1', this.outer, 'binary'), end, 10, 'latin1');
-    return [pkt.subarray(HMAC_BLOCK, end + 10)];
+    // (first 80 bits) overwrites the ROC, which is authenticated but not sent. The digests come
+    // back as latin1 ("binary") strings (no Buffer per hash) and are copied in by a loop: Buffer#write would
+    // be a native call for 20 bytes.
+    const outer = this.outer;
+    const inner = hash('sha1', buf.subarray(at, at + end + 4), 'binary');
+    for (let i = 0; i < 20; i++) outer[HMAC_BLOCK + i] = inner.charCodeAt(i);
+    const tag = hash('sha1', outer, 'binary');
+    for (let i = 0; i < 10; i++) buf[at + end + i] = tag.charCodeAt(i);
+    return [buf.subarray(at + HMAC_BLOCK, at + end + 10)];
   }
 
   /** https://www.rfc-editor.org/rfc/rfc7714#section-8.1 (IV = (0 ‖ SSRC ‖ ROC ‖ SEQ) ⊕ salt; AAD = header) */

@@ -10,15 +10,26 @@
  */
 const RING_BYTES = 4 << 20;
 
-let ring: Buffer | null = null;
+const ring: Buffer = Buffer.allocUnsafeSlow(RING_BYTES);
+/** The whole ring as 32-bit words (for CmKeystream.xorInto). */
+export const ringWords = new Int32Array(ring.buffer, 0, RING_BYTES >> 2);
+/** Largest slot the ring hands out. */
+export const MAX_SLOT = 0x1_0000;
 let next = 0;
 
-/** `size` bytes (at most 64 KB) starting at an 8-byte-aligned offset of the ring. */
-export function sendBuffer(size: number): Buffer {
-  if (size > 0x1_0000) return Buffer.allocUnsafe(size);
-  ring ??= Buffer.allocUnsafeSlow(RING_BYTES);
+/**
+ * The ring's offset of `size` bytes to fill (8-byte aligned), or -1 when `size` is over 64 KB.
+ * The caller makes its own views of the slot (of `sendRing()`), so no Buffer is made here.
+ */
+export function sendSlot(size: number): number {
+  if (size > MAX_SLOT) return -1;
   let start = next;
   if (start + size > RING_BYTES) start = 0;
   next = (start + size + 7) & ~7;
-  return ring.subarray(start, start + size);
+  return start;
+}
+
+/** The ring itself (4 MB, made once per thread; memory is taken only as it is written). */
+export function sendRing(): Buffer {
+  return ring;
 }
