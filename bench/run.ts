@@ -62,6 +62,8 @@ interface Receiver {
 
 async function measure(name: string, server: ServerProcess, pairs: [Receiver, string][]): Promise<Result> {
   const refBefore = await machineReference();
+  // The reference shared the server's core: let the server settle before the window opens.
+  if (refBefore) await new Promise((r) => setTimeout(r, 1000));
   const cpu0 = server.cpuSplit();
   const thr0 = server.threadCpu();
   const c0 = await server.counters();
