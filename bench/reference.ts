@@ -16,7 +16,9 @@ const REFERENCE_MS = Number(process.env.BENCH_REFERENCE_MS ?? 1500);
  * Runs the fixed reference workload (bench/referenceWorkload.mjs) for BENCH_REFERENCE_MS on the
  * server's cores (BENCH_SERVER_CPUS, as the server is pinned), its datagrams received here like
  * the clients' media. Its µs per packet say how fast the machine is running at the time, so a
- * run's CPU per forwarded packet can be read against it (`server µs / reference µs`).
+ * run's CPU per forwarded packet can be read against it (`server µs / reference µs`). It runs
+ * while the scenario is running (the server forwarding beside it on its core), the same way
+ * before and after every window: a comparison between runs, not the idle machine's speed.
  * BENCH_REFERENCE_MS=0 skips it (null).
  */
 export async function machineReference(): Promise<Reference | null> {
@@ -33,10 +35,11 @@ export async function machineReference(): Promise<Reference | null> {
     const pin = process.env.BENCH_SERVER_CPUS;
     const args = [WORKLOAD, String(REFERENCE_MS), ports];
     const child = pin ? spawn('taskset', ['-c', pin, process.execPath, ...args]) : spawn(process.execPath, args);
+    const failed = new Promise<never>((_, reject) => child.once('error', reject));
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const code = await Promise.race([new Promise<number | null>((resolve) => child.once('exit', resolve)), failed]);
     if (code !== 0) throw new Error(`reference workload exited with ${code}`);
     const r = JSON.parse(out) as Reference;
     return { us: r.us, user: r.user, kernel: r.kernel };

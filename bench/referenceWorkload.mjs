@@ -26,7 +26,6 @@ const kw = new Int32Array(key.buffer, key.byteOffset, 300);
 let sent = 0;
 function burst() {
   for (let i = 0; i < 40; i++) {
-    pw[0] = sent;
     for (let j = 1; j < 300; j++) pw[j] ^= kw[j];
     createHash('sha1').update(packet).digest();
     socket.send(packet, ports[sent % ports.length], '127.0.0.1');

@@ -93,6 +93,7 @@ async function measure(name: string, server: ServerProcess, pairs: [Receiver, st
   const split = server.cpuSplit();
   const thr1 = server.threadCpu();
   const frames = pairs.map(([b, id], i) => b.frames(id) - frames0[i]!);
+  const rssMb = server.rssMb();
   const refAfter = await machineReference();
   const fwd = c1.forwarded - fwd0;
   const user = split.user - cpu0.user;
@@ -118,7 +119,7 @@ async function measure(name: string, server: ServerProcess, pairs: [Receiver, st
     usUser: fwd > 0 ? (user * 1e6) / fwd : NaN,
     usKernel: fwd > 0 ? (kernel * 1e6) / fwd : NaN,
     pps: fwd / secs,
-    rssMb: server.rssMb(),
+    rssMb,
     firstFrameP50: pct(firsts, 50),
     firstFrameP95: pct(firsts, 95),
     fps: frames.reduce((a, b) => a + b, 0) / frames.length / secs,

@@ -1,5 +1,6 @@
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { CmKeystream } from './CmKeystream.ts';
 import { PROFILE_AES_CM_128_HMAC_SHA1_80, SrtpProtector, ctrIv } from './SrtpProtector.ts';
 import { MAX_SLOT, sendSlot } from './sendRing.ts';
 
@@ -37,7 +38,31 @@ describe('AES-CM with batched keystream', () => {
     }
   });
 
-  it('works on payloads at any alignment', () => {
+  it('XORs in place at any alignment of the buffer: the 32-bit path, the byte path, and a view the caller passes', () => {
+    const key = randomBytes(16);
+    const salt = randomBytes(14);
+    const cm = new CmKeystream(key, salt);
+    const big = randomBytes(4_096);
+    const words = new Int32Array(big.buffer, 0, big.buffer.byteLength >> 2);
+    for (let off = 0; off < 8; off++) {
+      for (const len of [1, 15, 16, 17, 1_001, 1_200]) {
+        const seq = off * 10 + (len % 7);
+        const plain = randomBytes(len);
+        const want = createCipheriv('aes-128-ctr', key, ctrIv(Buffer.alloc(16), salt, 9, seq, 0)).update(plain);
+        // A view of `big` at an odd or even offset: only offsets that are a multiple of 4 take the
+        // 32-bit path; the others go byte by byte.
+        const at = 64 + off;
+        big.set(plain, at);
+        cm.xorInto(9, seq, big, at, len, off % 2 ? undefined : words);
+        expect(big.subarray(at, at + len).equals(want)).toBe(true);
+        // Decrypting is the same XOR.
+        cm.xorInto(9, seq, big.subarray(at, at + len), 0, len);
+        expect(big.subarray(at, at + len).equals(plain)).toBe(true);
+      }
+    }
+  });
+
+  it('protects payloads at any alignment of their source', () => {
     const keys = { profile: PROFILE_AES_CM_128_HMAC_SHA1_80, key: randomBytes(16), salt: randomBytes(14), authKey: randomBytes(20) };
     const p = new SrtpProtector(keys);
     const big = randomBytes(2_000);

@@ -51,8 +51,9 @@ export class CmKeystream {
 
   /**
    * Encrypts (or decrypts) `len` bytes of `buf` from `start` in place with packet `index` of `ssrc`.
-   * `words`, when the caller has one, is an Int32Array over all of `buf`'s ArrayBuffer: reading
-   * `buf.buffer` to find or make one is a call into V8's runtime per packet.
+   * `words`, when the caller has one, must be an Int32Array over all of `buf`'s ArrayBuffer from
+   * byte 0 (the send ring's `ringWords`): reading `buf.buffer` to find or make one is a call into
+   * V8's runtime per packet.
    */
   xorInto(ssrc: number, index: number, buf: Buffer, start: number, len: number, words?: Int32Array): void {
     let b = this.last && this.last.ssrc === ssrc ? this.last : this.batches.get(ssrc);
@@ -72,7 +73,8 @@ export class CmKeystream {
     let i = 0;
     const off = buf.byteOffset + start;
     if (b.words && (off & 3) === 0) {
-      // 32 bits at a time through views cached per ArrayBuffer (Node's pool slab, our batch).
+      // 32 bits at a time, through the caller's view of `buf`'s memory or one cached per
+      // ArrayBuffer (a datagram's own buffer, Node's pool slab), and one over our batch.
       let w = words;
       if (!w) {
         if (buf.buffer !== this.viewOf) {

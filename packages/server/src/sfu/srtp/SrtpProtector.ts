@@ -1,11 +1,9 @@
-import { createCipheriv, hash } from 'node:crypto';
+import { createCipheriv } from 'node:crypto';
 import { CmKeystream } from './CmKeystream.ts';
-
-export { ctrIv } from './CmKeystream.ts';
+import { HMAC_BLOCK, hmacSha1Into, hmacSha1Pads } from './HmacSha1.ts';
 import { ringWords, sendRing, sendSlot } from './sendRing.ts';
 
-/** SHA-1's block size: HMAC's pads are this long. */
-const HMAC_BLOCK = 64;
+export { ctrIv } from './CmKeystream.ts';
 
 export const PROFILE_AES_CM_128_HMAC_SHA1_80 = 0x0001;
 export const PROFILE_AEAD_AES_128_GCM = 0x0007;
@@ -27,9 +25,9 @@ export interface SrtpKeys {
 export class SrtpProtector {
   private readonly iv12 = Buffer.alloc(12);
   private cm: CmKeystream | null = null;
-  /** HMAC-SHA1 key ⊕ ipad (RFC 2104), and a buffer of key ⊕ opad ‖ inner digest. */
-  private readonly ipad = Buffer.alloc(HMAC_BLOCK, 0x36);
-  private readonly outer = Buffer.alloc(HMAC_BLOCK + 20, 0x5c);
+  /** HMAC-SHA1 key ⊕ ipad (RFC 2104), and a buffer of key ⊕ opad ‖ inner digest (AES-CM only). */
+  private readonly ipad: Buffer = Buffer.alloc(0);
+  private readonly outer: Buffer = Buffer.alloc(0);
 
   constructor(private readonly keys: SrtpKeys) {
     if (keys.profile !== PROFILE_AES_CM_128_HMAC_SHA1_80 && keys.profile !== PROFILE_AEAD_AES_128_GCM) {
@@ -38,10 +36,9 @@ export class SrtpProtector {
     if (keys.profile === PROFILE_AES_CM_128_HMAC_SHA1_80) {
       const auth = keys.authKey;
       if (!auth || auth.length > HMAC_BLOCK) throw new Error('AES-CM needs an auth key of at most 64 bytes');
-      for (let i = 0; i < auth.length; i++) {
-        this.ipad[i]! ^= auth[i]!;
-        this.outer[i]! ^= auth[i]!;
-      }
+      const pads = hmacSha1Pads(auth);
+      this.ipad = pads.inner;
+      this.outer = pads.outer;
     }
   }
 
@@ -68,35 +65,31 @@ export class SrtpProtector {
   /**
    * https://www.rfc-editor.org/rfc/rfc3711#section-4.1.1 (AES-CM: IV = salt ⊕ SSRC·2^64 ⊕ index·2^16)
    * https://www.rfc-editor.org/rfc/rfc3711#section-4.2 (HMAC-SHA1 over header ‖ payload ‖ ROC, 80 bits)
-   * The keystream comes from a batch made ahead (CmKeystream); the packet is built in one buffer
-   * from the send ring (sendRing.ts) behind HMAC's inner pad, and both hashes are one-shot calls returning
-   * strings, so no cipher, hash or ArrayBuffer object is created per packet.
+   * The keystream comes from a batch made ahead (CmKeystream); the packet is built in a slot of
+   * the send ring (sendRing.ts) behind HMAC's inner pad, and both hashes are one-shot calls
+   * (hmacSha1Into), so no cipher, hash or ArrayBuffer object is created per packet.
    */
   private ctr(header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): SrtpParts {
+    const size = HMAC_BLOCK + header.length + payload.length + 10;
+    const slot = sendSlot(size);
+    // Over 64 KB (the HMAC pad in front included) the packet gets a buffer of its own.
+    return slot < 0 ? this.ctrAt(Buffer.allocUnsafe(size), 0, undefined, header, payload, ssrc, seq, roc) : this.ctrAt(sendRing(), slot, ringWords, header, payload, ssrc, seq, roc);
+  }
+
+  /** Builds the packet at `at` of `buf` (`words`: `buf`'s whole ArrayBuffer as 32-bit words, if known). */
+  private ctrAt(buf: Buffer, at: number, words: Int32Array | undefined, header: Buffer, payload: Buffer, ssrc: number, seq: number, roc: number): SrtpParts {
     const cm = (this.cm ??= new CmKeystream(this.keys.key, this.keys.salt));
     const start = HMAC_BLOCK + header.length;
     const len = payload.length;
     const end = start + len;
-    // The packet's slot in the send ring, at `at`; a packet too big for a slot (it could not be
-    // sent as one datagram anyway) gets a buffer of its own.
-    const slot = sendSlot(end + 10);
-    const buf = slot < 0 ? Buffer.allocUnsafe(end + 10) : sendRing();
-    const at = slot < 0 ? 0 : slot;
     // TypedArray#set, not Buffer#copy: copy() makes a view of its source on every call.
     buf.set(this.ipad, at);
     buf.set(header, at + HMAC_BLOCK);
     buf.set(payload, at + start);
-    cm.xorInto(ssrc, roc * 0x1_0000 + seq, buf, at + start, len, slot < 0 ? undefined : ringWords);
+    cm.xorInto(ssrc, roc * 0x1_0000 + seq, buf, at + start, len, words);
+    // The tag (first 80 bits) overwrites the ROC, which is authenticated but not sent.
     buf.writeUInt32BE(roc >>> 0, at + end);
-    // https://www.rfc-editor.org/rfc/rfc2104#section-2: H(K ⊕ opad ‖ H(K ⊕ ipad ‖ m)); the tag
-    // (first 80 bits) overwrites the ROC, which is authenticated but not sent. The digests come
-    // back as latin1 ("binary") strings (no Buffer per hash) and are copied in by a loop: Buffer#write would
-    // be a native call for 20 bytes.
-    const outer = this.outer;
-    const inner = hash('sha1', buf.subarray(at, at + end + 4), 'binary');
-    for (let i = 0; i < 20; i++) outer[HMAC_BLOCK + i] = inner.charCodeAt(i);
-    const tag = hash('sha1', outer, 'binary');
-    for (let i = 0; i < 10; i++) buf[at + end + i] = tag.charCodeAt(i);
+    hmacSha1Into(buf.subarray(at, at + end + 4), this.outer, buf, at + end, 10);
     return [buf.subarray(at + HMAC_BLOCK, at + end + 10)];
   }
 

@@ -1,5 +1,6 @@
 /**
- * Buffers for outgoing SRTP packets, cut in turn from one long-lived 4 MB slab per thread.
+ * Slots for outgoing SRTP packets, handed out in turn from one long-lived 4 MB slab per thread
+ * (allocated when a thread first imports this module; memory is taken only as it is written).
  *
  * A Buffer per packet from Node's 8 KB pool cost about 1.2 µs on average (a new ArrayBuffer every
  * few packets); a bigger pool made the slab outlive scavenges and pulled in full (mark-compact)
@@ -29,7 +30,7 @@ export function sendSlot(size: number): number {
   return start;
 }
 
-/** The ring itself (4 MB, made once per thread; memory is taken only as it is written). */
+/** The ring itself. */
 export function sendRing(): Buffer {
   return ring;
 }
