@@ -1,6 +1,6 @@
 import type { RTCRtpTransceiver, RtpPacket } from 'werift';
-import { BandwidthGate } from './BandwidthGate.ts';
 import type { MediaCounters } from './counters.ts';
+import type { Downlink, VideoDemand } from './Downlink.ts';
 import { SafeEmitter } from './events.ts';
 import { selectLayer, type Viewport } from './layers.ts';
 import type { MediaSource } from './MediaSource.ts';
@@ -24,18 +24,23 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
   viewport: Viewport | null = null;
   closed = false;
   private ready = false;
-  private readonly gate = new BandwidthGate();
+  /** The bitrate cap the subscriber's Downlink last gave this consumer (0: none). */
+  private cap = 0;
+  private readonly downlink: Downlink | null;
   private readonly stream: RtpStreamSender;
   private readonly unsubs: (() => void)[] = [];
 
-  constructor(opts: { id: string; producer: MediaSource; subscriberId: string; transceiver: RTCRtpTransceiver; stats: MediaCounters }) {
+  constructor(opts: { id: string; producer: MediaSource; subscriberId: string; transceiver: RTCRtpTransceiver; stats: MediaCounters; downlink?: Downlink }) {
     super();
+    this.downlink = opts.downlink ?? null;
     this.id = opts.id;
     this.producer = opts.producer;
     this.subscriberId = opts.subscriberId;
     this.transceiver = opts.transceiver;
     this.producer.consumers.add(this);
     this.stream = new RtpStreamSender(this.transceiver, this.producer.kind);
+    const downlink = this.downlink;
+    if (downlink) this.stream.onEstimate = (bps) => downlink.estimate(bps);
     const stats = opts.stats;
     const nack = this.transceiver.sender.onGenericNack.subscribe((n) => {
       stats.retransmitted += this.stream.retransmit(n.lost);
@@ -83,7 +88,7 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
       const acceptable = layer === this.targetLayer || (this.currentLayer < 0 && layer < this.targetLayer);
       if (!keyFrame || !acceptable || this.targetLayer < 0) return false;
       this.stream.switchSource();
-      if (layer > this.currentLayer) this.gate.upgraded(Date.now());
+      if (layer > this.currentLayer) this.downlink?.upgraded(Date.now());
       this.currentLayer = layer;
     }
     this.send(rtp);
@@ -110,13 +115,16 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
     this.updateTarget();
   }
 
-  /** Re-pick the layer from tile size and the subscriber's REMB estimate. */
-  updateTarget(): void {
+  /** What this consumer asks of the subscriber's downlink (Downlink.allocate). */
+  demand(): VideoDemand {
+    return { layers: this.producer.layerInfos(), viewport: this.viewport, current: this.currentLayer };
+  }
+
+  /** Re-pick the layer from tile size and the bitrate cap the subscriber's Downlink gave (default: the last one). */
+  updateTarget(cap = this.cap): void {
     if (this.kind !== 'video' || this.closed) return;
-    const remb = Number(this.transceiver.sender.receiverEstimatedMaxBitrate ?? 0n);
-    const layers = this.producer.layerInfos();
-    const cap = this.gate.cap(Date.now(), remb, layers[this.currentLayer]?.bitrate ?? 0);
-    const next = selectLayer(layers, this.viewport, cap);
+    this.cap = cap;
+    const next = selectLayer(this.producer.layerInfos(), this.viewport, cap);
     if (next === this.targetLayer) return;
     this.targetLayer = next;
     if (next < 0) {

@@ -7,6 +7,7 @@ import { AUDIO_LEVEL_URI, videoCodecOf, videoCodecs, type TransportNetworkOption
 import type { IngressTrack } from './ingress/RtpIngress.ts';
 import { Consumer } from './Consumer.ts';
 import type { MediaCounters } from './counters.ts';
+import { Downlink } from './Downlink.ts';
 import { SafeEmitter } from './events.ts';
 import type { MediaSource } from './MediaSource.ts';
 import { Producer } from './Producer.ts';
@@ -41,6 +42,8 @@ export class Peer extends SafeEmitter<PeerEvents> {
   readonly consumers = new Map<string, Consumer>();
   private readonly producerByMid = new Map<string, Producer>();
   private negotiated = new Set<Consumer>();
+  /** The recv transport's bandwidth, shared out over the video this participant receives. */
+  private readonly downlink = new Downlink();
   closed = false;
 
   constructor(
@@ -135,7 +138,7 @@ export class Peer extends SafeEmitter<PeerEvents> {
         const transceiver = t.pc.addTransceiver(p.kind, { direction: 'sendonly' });
         // The subscriber gets exactly the producer's codec on this m-line (no transcoding).
         if (p.kind === 'video') transceiver.setCodecPreferences(videoCodecs(p.codec));
-        const c = new Consumer({ id: randomUUID(), producer: p, subscriberId: this.id, transceiver, stats: this.hooks.stats });
+        const c = new Consumer({ id: randomUUID(), producer: p, subscriberId: this.id, transceiver, stats: this.hooks.stats, downlink: this.downlink });
         this.consumers.set(p.id, c);
       }
     }, iceRestart);
@@ -192,7 +195,7 @@ export class Peer extends SafeEmitter<PeerEvents> {
     // Transceivers first: the offer's m-lines of the same kind attach to them (RFC 8829 §5.10).
     for (const kind of wanted) {
       const transceiver = t.pc.addTransceiver(kind, { direction: 'sendonly' });
-      const c = new Consumer({ id: randomUUID(), producer: sources[kind], subscriberId: this.id, transceiver, stats: this.hooks.stats });
+      const c = new Consumer({ id: randomUUID(), producer: sources[kind], subscriberId: this.id, transceiver, stats: this.hooks.stats, downlink: this.downlink });
       this.consumers.set(sources[kind].id, c);
       made.push(c);
     }
@@ -211,7 +214,6 @@ export class Peer extends SafeEmitter<PeerEvents> {
     return withMsids(answer, infos);
   }
 
-  /** Periodic: re-pick layers from fresh bitrates and REMB. */
   /** 0–5 from the worst stream the participant receives (their downlink); undefined without reports. */
   quality(): number | undefined {
     let worst: number | undefined;
@@ -225,11 +227,22 @@ export class Peer extends SafeEmitter<PeerEvents> {
     return worst;
   }
 
+  /** Periodic: re-pick every video consumer's layer from fresh bitrates and the downlink's estimate; sender reports. */
   updateLayers(): void {
+    const video: Consumer[] = [];
+    let audioBps = 0;
     for (const c of this.consumers.values()) {
-      c.updateTarget();
-      c.sendReport();
+      if (c.closed) continue;
+      if (c.kind === 'video') video.push(c);
+      else audioBps += c.producer.layerInfos()[0]?.bitrate ?? 0;
     }
+    const caps = this.downlink.allocate(
+      Date.now(),
+      video.map((c) => c.demand()),
+      audioBps,
+    );
+    video.forEach((c, i) => c.updateTarget(caps[i]));
+    for (const c of this.consumers.values()) c.sendReport();
   }
 
   private createTransport(direction: 'send' | 'recv'): WebRtcTransport {

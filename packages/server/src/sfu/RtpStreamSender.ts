@@ -1,4 +1,4 @@
-import { RtcpRrPacket, RtcpSenderInfo, RtcpSrPacket, type RTCRtpTransceiver, type RtpPacket } from 'werift';
+import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, RtcpRrPacket, RtcpSenderInfo, RtcpSrPacket, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { feedbackTargets, type FeedbackTarget } from './egress/FeedbackTap.ts';
 import { Smoothed } from './quality.ts';
 import { SentHistory } from './rtp/SentHistory.ts';
@@ -81,7 +81,13 @@ export class RtpStreamSender implements FeedbackTarget {
     this.rewriter = new RtpRewriter(kind === 'audio' ? 48000 : 90000);
     this.history = new SentHistory(kind === 'audio' ? 256 : 1024);
     const sub = transceiver.sender.onRtcp.subscribe((p) => {
-      if (p instanceof RtcpRrPacket || p instanceof RtcpSrPacket) for (const r of p.reports) if (r.ssrc === this.ssrc) this.onReport(r);
+      if (p instanceof RtcpRrPacket || p instanceof RtcpSrPacket) {
+        for (const r of p.reports) if (r.ssrc === this.ssrc) this.onReport(r);
+      } else {
+        // werift's path routes a REMB to the stream of its first SSRC, as FeedbackTap does (its type says RR/SR only).
+        const q: unknown = p;
+        if (q instanceof RtcpPayloadSpecificFeedback && q.feedback instanceof ReceiverEstimatedMaxBitrate) this.onEstimate?.(Number(q.feedback.bitrate));
+      }
     });
     this.unsub = () => sub.unSubscribe();
   }
@@ -98,10 +104,14 @@ export class RtpStreamSender implements FeedbackTarget {
     }
   }
 
-  /** The subscriber's REMB, read by FeedbackTap: where werift keeps it (Consumer.updateTarget reads it there). */
+  /** The subscriber's REMB, read by FeedbackTap: kept where werift keeps it, and passed on (onEstimate: the subscriber's Downlink). */
   onRemb(bps: bigint): void {
     (this.transceiver.sender as unknown as { receiverEstimatedMaxBitrate: bigint }).receiverEstimatedMaxBitrate = bps;
+    this.onEstimate?.(Number(bps));
   }
+
+  /** Called with each REMB estimate (bits/s) the subscriber sends about this stream, by either path. */
+  onEstimate: ((bps: number) => void) | null = null;
 
   /** Bind to the negotiated codec, header extensions and SRTP keys; false until all exist. */
   prepare(): boolean {
