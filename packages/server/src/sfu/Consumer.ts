@@ -8,6 +8,9 @@ import { RtpStreamSender } from './RtpStreamSender.ts';
 
 type ConsumerEvents = { close: [] };
 
+/** After moving up from a flowing layer, the receiver's estimate gets this long to catch up. */
+const RAMP_MS = 6000;
+
 /**
  * One producer forwarded to one subscriber, on a sendonly m-line of the subscriber's recv transport.
  * For simulcast it forwards exactly one layer, switching only at key frames; the sender rewrites
@@ -26,6 +29,9 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
   private ready = false;
   /** The bitrate cap the subscriber's Downlink last gave this consumer (0: none). */
   private cap = 0;
+  /** Ramping after an upgrade until then, from a layer of this bitrate. */
+  private rampUntil = 0;
+  private rampFromBps = 0;
   private readonly downlink: Downlink | null;
   private readonly stream: RtpStreamSender;
   private readonly unsubs: (() => void)[] = [];
@@ -88,7 +94,10 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
       const acceptable = layer === this.targetLayer || (this.currentLayer < 0 && layer < this.targetLayer);
       if (!keyFrame || !acceptable || this.targetLayer < 0) return false;
       this.stream.switchSource();
-      if (layer > this.currentLayer) this.downlink?.upgraded(Date.now());
+      if (layer > this.currentLayer && this.currentLayer >= 0) {
+        this.rampUntil = Date.now() + RAMP_MS;
+        this.rampFromBps = this.producer.layerInfos()[this.currentLayer]?.bitrate ?? 0;
+      }
       this.currentLayer = layer;
     }
     this.send(rtp);
@@ -116,8 +125,8 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
   }
 
   /** What this consumer asks of the subscriber's downlink (Downlink.allocate). */
-  demand(): VideoDemand {
-    return { layers: this.producer.layerInfos(), viewport: this.viewport, current: this.currentLayer };
+  demand(now: number): VideoDemand {
+    return { layers: this.producer.layerInfos(), viewport: this.viewport, current: this.currentLayer, rampFromBps: now < this.rampUntil ? this.rampFromBps : null };
   }
 
   /** Re-pick the layer from tile size and the bitrate cap the subscriber's Downlink gave (default: the last one). */

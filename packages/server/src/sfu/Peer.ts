@@ -164,9 +164,14 @@ export class Peer extends SafeEmitter<PeerEvents> {
     if (t.state === 'connected') for (const c of this.negotiated) c.start();
   }
 
+  /** Tile sizes from the client; the downlink is shared out again at once (bigger tiles first). */
   setViewport(tiles: { consumerId: string; width: number; height: number }[]): void {
     const byId = new Map([...this.consumers.values()].map((c) => [c.id, c]));
-    for (const tile of tiles) byId.get(tile.consumerId)?.setViewport({ width: tile.width, height: tile.height });
+    for (const tile of tiles) {
+      const c = byId.get(tile.consumerId);
+      if (c) c.viewport = { width: tile.width, height: tile.height };
+    }
+    this.pickLayers();
   }
 
   /**
@@ -229,6 +234,13 @@ export class Peer extends SafeEmitter<PeerEvents> {
 
   /** Periodic: re-pick every video consumer's layer from fresh bitrates and the downlink's estimate; sender reports. */
   updateLayers(): void {
+    this.pickLayers();
+    for (const c of this.consumers.values()) c.sendReport();
+  }
+
+  /** Each video consumer's layer, from tile sizes and its share of the downlink (Downlink.allocate). */
+  private pickLayers(): void {
+    const now = Date.now();
     const video: Consumer[] = [];
     let audioBps = 0;
     for (const c of this.consumers.values()) {
@@ -237,12 +249,11 @@ export class Peer extends SafeEmitter<PeerEvents> {
       else audioBps += c.producer.layerInfos()[0]?.bitrate ?? 0;
     }
     const caps = this.downlink.allocate(
-      Date.now(),
-      video.map((c) => c.demand()),
+      now,
+      video.map((c) => c.demand(now)),
       audioBps,
     );
     video.forEach((c, i) => c.updateTarget(caps[i]));
-    for (const c of this.consumers.values()) c.sendReport();
   }
 
   private createTransport(direction: 'send' | 'recv'): WebRtcTransport {
@@ -264,6 +275,7 @@ export class Peer extends SafeEmitter<PeerEvents> {
     for (const c of this.consumers.values()) c.close();
     this.consumers.clear();
     this.negotiated.clear();
+    this.downlink.reset();
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.sendTransport = null;

@@ -83,10 +83,9 @@ export class RtpStreamSender implements FeedbackTarget {
     const sub = transceiver.sender.onRtcp.subscribe((p) => {
       if (p instanceof RtcpRrPacket || p instanceof RtcpSrPacket) {
         for (const r of p.reports) if (r.ssrc === this.ssrc) this.onReport(r);
-      } else {
-        // werift's path routes a REMB to the stream of its first SSRC, as FeedbackTap does (its type says RR/SR only).
-        const q: unknown = p;
-        if (q instanceof RtcpPayloadSpecificFeedback && q.feedback instanceof ReceiverEstimatedMaxBitrate) this.onEstimate?.(Number(q.feedback.bitrate));
+      } else if (p instanceof RtcpPayloadSpecificFeedback && p.feedback instanceof ReceiverEstimatedMaxBitrate) {
+        // werift's path routes a REMB to the stream of its first SSRC, as FeedbackTap does.
+        this.onEstimate?.(Number(p.feedback.bitrate));
       }
     });
     this.unsub = () => sub.unSubscribe();
