@@ -8,7 +8,7 @@ import { RtpStreamSender } from './RtpStreamSender.ts';
 
 type ConsumerEvents = { close: [] };
 
-/** After moving up from a flowing layer, the receiver's estimate gets this long to catch up. */
+/** After moving up a layer (or to a first one), the receiver's estimate gets this long to catch up. */
 const RAMP_MS = 6000;
 
 /**
@@ -94,9 +94,10 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
       const acceptable = layer === this.targetLayer || (this.currentLayer < 0 && layer < this.targetLayer);
       if (!keyFrame || !acceptable || this.targetLayer < 0) return false;
       this.stream.switchSource();
-      if (layer > this.currentLayer && this.currentLayer >= 0) {
+      if (layer > this.currentLayer) {
+        // The receiver's estimate has not seen this rate yet (from nothing, for a first layer).
         this.rampUntil = Date.now() + RAMP_MS;
-        this.rampFromBps = this.producer.layerInfos()[this.currentLayer]?.bitrate ?? 0;
+        this.rampFromBps = this.currentLayer >= 0 ? (this.producer.layerInfos()[this.currentLayer]?.bitrate ?? 0) : 0;
       }
       this.currentLayer = layer;
     }

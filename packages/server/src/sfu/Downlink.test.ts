@@ -94,8 +94,9 @@ describe('Downlink', () => {
     const b = make(2, SMALL);
     a.c.forward(vp8Packet(1, 0, true), 2, true);
     b.c.forward(vp8Packet(2, 0, true, 1), 1, true);
-    const now = Date.now();
-    // A first layer is not an upgrade: no ramp.
+    // A first layer ramps from nothing; afterwards it counts at its own rate.
+    expect(a.c.demand(Date.now()).rampFromBps).toBe(0);
+    const now = Date.now() + 6_001;
     expect(a.c.demand(now).rampFromBps).toBeNull();
     // werift's path: its sender's onRtcp carries the REMB to the first SSRC's stream only (a's).
     a.t.sender.onRtcp.execute(new RtcpPayloadSpecificFeedback({ feedback: new ReceiverEstimatedMaxBitrate({ bitrate: 1_000_000n, ssrcFeedbacks: [1, 2] }) }));
@@ -114,5 +115,10 @@ describe('Downlink', () => {
     b.c.forward(vp8Packet(3, 3000, true), 2, true);
     expect(b.c.demand(Date.now()).rampFromBps).toBe(500_000);
     expect(b.c.demand(Date.now() + 6_001).rampFromBps).toBeNull();
+    // While b ramps, a congested estimate holds a but leaves b on its new layer.
+    a.t.sender.onRtcp.execute(new RtcpPayloadSpecificFeedback({ feedback: new ReceiverEstimatedMaxBitrate({ bitrate: 1_000_000n, ssrcFeedbacks: [1, 2] }) }));
+    const t = Date.now() + 20_000;
+    const held = downlink.allocate(t, [a.c.demand(t), { ...b.c.demand(Date.now()) }], 0);
+    expect(held[1]).toBe(0);
   });
 });

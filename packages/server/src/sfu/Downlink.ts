@@ -8,9 +8,9 @@ export interface VideoDemand {
   /** The layer being forwarded now (-1: none). */
   current: number;
   /**
-   * While the consumer ramps after moving up from a flowing layer: that layer's bitrate. Its new
-   * layer is then neither capped nor counted as congestion: the receiver's estimate has had no
-   * time to grow to it. Null otherwise.
+   * While the consumer ramps after moving up a layer: the bitrate of the layer it left (0 after
+   * its first layer). Its new layer is then neither capped nor counted as congestion: the
+   * receiver's estimate has had no time to grow to it. Null otherwise.
    */
   rampFromBps: number | null;
 }
