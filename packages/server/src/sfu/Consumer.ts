@@ -2,7 +2,7 @@ import type { RTCRtpTransceiver, RtpPacket } from 'werift';
 import type { MediaCounters } from './counters.ts';
 import type { Downlink, VideoDemand } from './Downlink.ts';
 import { SafeEmitter } from './events.ts';
-import { selectLayer, type Viewport } from './layers.ts';
+import { selectLayer, type LayerInfo, type Viewport } from './layers.ts';
 import type { MediaSource } from './MediaSource.ts';
 import { RtpStreamSender } from './RtpStreamSender.ts';
 
@@ -130,11 +130,14 @@ export class Consumer extends SafeEmitter<ConsumerEvents> {
     return { layers: this.producer.layerInfos(), viewport: this.viewport, current: this.currentLayer, rampFromBps: now < this.rampUntil ? this.rampFromBps : null };
   }
 
-  /** Re-pick the layer from tile size and the bitrate cap the subscriber's Downlink gave (default: the last one). */
-  updateTarget(cap = this.cap): void {
+  /**
+   * Re-pick the layer from tile size and the bitrate cap the subscriber's Downlink gave (default:
+   * the last one); `layers` as the Downlink saw them, when it just did.
+   */
+  updateTarget(cap = this.cap, layers: readonly LayerInfo[] = this.producer.layerInfos()): void {
     if (this.kind !== 'video' || this.closed) return;
     this.cap = cap;
-    const next = selectLayer(this.producer.layerInfos(), this.viewport, cap);
+    const next = selectLayer(layers, this.viewport, cap);
     if (next === this.targetLayer) return;
     this.targetLayer = next;
     if (next < 0) {

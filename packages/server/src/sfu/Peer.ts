@@ -248,12 +248,9 @@ export class Peer extends SafeEmitter<PeerEvents> {
       if (c.kind === 'video') video.push(c);
       else audioBps += c.producer.layerInfos()[0]?.bitrate ?? 0;
     }
-    const caps = this.downlink.allocate(
-      now,
-      video.map((c) => c.demand(now)),
-      audioBps,
-    );
-    video.forEach((c, i) => c.updateTarget(caps[i]));
+    const demands = video.map((c) => c.demand(now));
+    const caps = this.downlink.allocate(now, demands, audioBps);
+    video.forEach((c, i) => c.updateTarget(caps[i], demands[i]!.layers));
   }
 
   private createTransport(direction: 'send' | 'recv'): WebRtcTransport {

@@ -103,9 +103,8 @@ export class RtpStreamSender implements FeedbackTarget {
     }
   }
 
-  /** The subscriber's REMB, read by FeedbackTap: kept where werift keeps it, and passed on (onEstimate: the subscriber's Downlink). */
+  /** The subscriber's REMB, read by FeedbackTap: passed on (onEstimate: the subscriber's Downlink). */
   onRemb(bps: bigint): void {
-    (this.transceiver.sender as unknown as { receiverEstimatedMaxBitrate: bigint }).receiverEstimatedMaxBitrate = bps;
     this.onEstimate?.(Number(bps));
   }
 

@@ -73,7 +73,7 @@ export class SrtpProtector {
     const size = HMAC_BLOCK + header.length + payload.length + 10;
     const slot = sendSlot(size);
     // Over 64 KB (the HMAC pad in front included) the packet gets a buffer of its own.
-    return slot < 0 ? this.ctrAt(Buffer.allocUnsafe(size), 0, undefined, header, payload, ssrc, seq, roc) : this.ctrAt(sendRing(), slot, ringWords, header, payload, ssrc, seq, roc);
+    return slot < 0 ? this.ctrAt(Buffer.allocUnsafe(size), 0, undefined, header, payload, ssrc, seq, roc) : this.ctrAt(sendRing, slot, ringWords, header, payload, ssrc, seq, roc);
   }
 
   /** Builds the packet at `at` of `buf` (`words`: `buf`'s whole ArrayBuffer as 32-bit words, if known). */

@@ -11,16 +11,17 @@
  */
 const RING_BYTES = 4 << 20;
 
-const ring: Buffer = Buffer.allocUnsafeSlow(RING_BYTES);
+/** The ring itself. */
+export const sendRing: Buffer = Buffer.allocUnsafeSlow(RING_BYTES);
 /** The whole ring as 32-bit words (for CmKeystream.xorInto). */
-export const ringWords = new Int32Array(ring.buffer, 0, RING_BYTES >> 2);
+export const ringWords = new Int32Array(sendRing.buffer, 0, RING_BYTES >> 2);
 /** Largest slot the ring hands out. */
 export const MAX_SLOT = 0x1_0000;
 let next = 0;
 
 /**
  * The ring's offset of `size` bytes to fill (8-byte aligned), or -1 when `size` is over 64 KB.
- * The caller makes its own views of the slot (of `sendRing()`), so no Buffer is made here.
+ * The caller makes its own views of the slot (of `sendRing`), so no Buffer is made here.
  */
 export function sendSlot(size: number): number {
   if (size > MAX_SLOT) return -1;
@@ -28,9 +29,4 @@ export function sendSlot(size: number): number {
   if (start + size > RING_BYTES) start = 0;
   next = (start + size + 7) & ~7;
   return start;
-}
-
-/** The ring itself. */
-export function sendRing(): Buffer {
-  return ring;
 }

@@ -43,7 +43,6 @@ export interface FakeTransceiver {
     onPictureLossIndication: FakeEvent<[]>;
     onGenericNack: FakeEvent<[{ lost: number[] }]>;
     onRtcp: FakeEvent<[unknown]>;
-    receiverEstimatedMaxBitrate: bigint;
   };
   /** Decrypts what was sent (the subscriber's view). */
   receiver: SrtpSession;
@@ -88,7 +87,6 @@ export function fakeTransceiver(opts: {
       onPictureLossIndication: new FakeEvent(),
       onGenericNack: new FakeEvent(),
       onRtcp: new FakeEvent(),
-      receiverEstimatedMaxBitrate: 0n,
     },
     receiver,
   };
